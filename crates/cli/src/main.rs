@@ -1,1 +1,305 @@
-fn main() {}
+//! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
+
+mod demo;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use rightsdoc_archive::Archive;
+use rightsdoc_model::Classification;
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "rightsdoc", version, about = "Document human-rights violations in a verifiable archive")]
+struct Cli {
+    /// The archive folder.
+    #[arg(long, global = true, env = "RIGHTSDOC_ARCHIVE", default_value = "archive")]
+    archive: PathBuf,
+    /// Who is acting; recorded on every operation.
+    #[arg(long, global = true, env = "RIGHTSDOC_ACTOR")]
+    actor: Option<String>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty archive with its signing key.
+    Init,
+    /// Build the demo archive from the bundled data set.
+    Demo {
+        /// Where the web interface will listen (served once the web interface exists).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Create a record; prints its id.
+    Add {
+        /// Record kind (person, source, event, …); may also be given inside the JSON.
+        kind: Option<String>,
+        /// A file holding the record JSON (`-` for standard input).
+        #[arg(short = 'f', long = "file", conflicts_with = "inline")]
+        file: Option<PathBuf>,
+        /// The record JSON itself.
+        #[arg(long = "data", id = "inline")]
+        data: Option<String>,
+    },
+    /// Change a record with an RFC 7396 JSON merge patch.
+    Edit {
+        id: String,
+        #[arg(short = 'f', long = "file", conflicts_with = "inline")]
+        file: Option<PathBuf>,
+        #[arg(long = "data", id = "inline")]
+        data: Option<String>,
+    },
+    /// Withdraw a record from the current state (its history stays in the log).
+    Delete {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Show a record.
+    Show { id: String },
+    /// Every operation that touched a record.
+    History { id: String },
+    /// Sign a checkpoint of the log, keep it, and print it.
+    Checkpoint,
+    /// Re-hash the log, check checkpoints and projections.
+    Verify {
+        /// A checkpoint kept outside the archive; may be repeated.
+        #[arg(long = "checkpoint")]
+        checkpoints: Vec<PathBuf>,
+    },
+    /// Export records visible at a clearance.
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
+        #[arg(long, default_value = "public")]
+        clearance: Classification,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import records from a JSON export (a JSON array, or one record per line).
+    Import {
+        file: PathBuf,
+        /// Validate and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+}
+
+fn main() {
+    // Behave like other Unix tools when output is piped into `head`: stop quietly.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        // One line, on stderr, and a non-zero exit: the contract scripts rely on.
+        let msg = format!("{e:#}").replace('\n', " ");
+        eprintln!("error: {msg}");
+        std::process::exit(1);
+    }
+}
+
+fn actor(cli: &Cli) -> String {
+    cli.actor.clone().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".into())
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let actor = actor(&cli);
+    let dir = cli.archive.as_path();
+    match &cli.command {
+        Command::Init => {
+            let a = Archive::init(dir, &actor)?;
+            if cli.json {
+                println!("{}", serde_json::json!({"archive": dir, "origin": a.origin()}));
+            } else {
+                println!("created archive {} (log origin {})", dir.display(), a.origin());
+                println!("its public verifier key is in {}", dir.join("keys/verifier.key").display());
+            }
+        }
+        Command::Demo { addr } => demo::run(dir, &actor, addr, cli.json)?,
+        Command::Add { kind, file, data } => {
+            let mut value = read_json_input(file.as_deref(), data.as_deref())?;
+            if let (Some(k), Value::Object(o)) = (kind, &mut value) {
+                match o.get("kind") {
+                    Some(Value::String(existing)) if existing != k => bail!("kind `{k}` given, but the JSON says `{existing}`"),
+                    _ => {
+                        o.insert("kind".into(), Value::String(k.clone()));
+                    }
+                }
+            }
+            let record = Archive::open(dir, &actor)?.add(value)?;
+            print_record_id(&record, cli.json);
+        }
+        Command::Edit { id, file, data } => {
+            let patch = read_json_input(file.as_deref(), data.as_deref())?;
+            let record = Archive::open(dir, &actor)?.edit(id, &patch)?;
+            print_record_id(&record, cli.json);
+        }
+        Command::Delete { id, reason } => {
+            Archive::open(dir, &actor)?.delete(id, reason)?;
+            println!("{id}");
+        }
+        Command::Show { id } => {
+            let a = Archive::open(dir, &actor)?;
+            let record = a.get(id)?.with_context(|| format!("no record `{id}` in {}", dir.display()))?;
+            if cli.json {
+                println!("{}", record.to_value());
+            } else {
+                println!("{}", serde_json::to_string_pretty(&record.to_value())?);
+            }
+        }
+        Command::History { id } => {
+            let a = Archive::open(dir, &actor)?;
+            let history = a.history(id)?;
+            if history.is_empty() {
+                bail!("no operation in {} concerns `{id}`", dir.display());
+            }
+            if cli.json {
+                println!("{}", serde_json::to_string(&history)?);
+            } else {
+                let mut before: Option<Value> = None;
+                for h in history {
+                    println!("#{} {} {} {}", h.seq, h.time, h.actor, h.action);
+                    match (&before, &h.record) {
+                        (_, None) if h.action == "delete" => {}
+                        (_, None) => println!("    (content redacted)"),
+                        (None, Some(r)) => println!("    {r}"),
+                        (Some(b), Some(r)) => {
+                            for line in describe_diff(b, r) {
+                                println!("    {line}");
+                            }
+                        }
+                    }
+                    before = h.record;
+                }
+            }
+        }
+        Command::Checkpoint => {
+            let cp = Archive::open(dir, &actor)?.checkpoint()?;
+            if cli.json {
+                println!("{}", serde_json::json!({"size": cp.size, "checkpoint": cp.text}));
+            } else {
+                print!("{}", cp.text);
+            }
+        }
+        Command::Verify { checkpoints } => {
+            let mut given = Vec::new();
+            for path in checkpoints {
+                given.push(std::fs::read_to_string(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?);
+            }
+            let a = Archive::open(dir, &actor)?;
+            let report = a.verify(&given).with_context(|| format!("verification of {} FAILED", dir.display()))?;
+            let root: String = report.root.0.iter().map(|b| format!("{b:02x}")).collect();
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"ok": true, "operations": report.operations, "root": root, "records": report.records,
+                        "checkpoints": report.checkpoints.len(), "redacted": report.redacted})
+                );
+            } else {
+                println!(
+                    "ok: {} operations, {} records, {} checkpoints consistent, root {root}",
+                    report.operations,
+                    report.records,
+                    report.checkpoints.len()
+                );
+                if report.redacted > 0 {
+                    println!("{} operations have redacted payloads (their headers still verify)", report.redacted);
+                }
+            }
+        }
+        Command::Export { format: Format::Json, clearance, out } => {
+            let records = Archive::open(dir, &actor)?.export(*clearance)?;
+            let text = serde_json::to_string_pretty(&records)?;
+            match out {
+                Some(path) => std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{text}"),
+            }
+        }
+        Command::Import { file, dry_run } => {
+            let records = read_records(file)?;
+            let context = format!("{}: ", file.display());
+            if *dry_run {
+                for (i, r) in records.into_iter().enumerate() {
+                    rightsdoc_model::validate(r).map_err(|e| anyhow::anyhow!("{context}record {}: {e}", i + 1))?;
+                }
+                println!("{}: valid (dry run, nothing written)", file.display());
+            } else {
+                let n = records.len();
+                Archive::open(dir, &actor)?.add_many(records, &context)?;
+                println!("imported {n} records from {}", file.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_record_id(record: &rightsdoc_model::Record, json: bool) {
+    if json {
+        println!("{}", record.to_value());
+    } else {
+        println!("{}", record.id);
+    }
+}
+
+/// JSON from `--data`, from a file, or from standard input (`-f -`).
+fn read_json_input(file: Option<&Path>, data: Option<&str>) -> Result<Value> {
+    let (text, origin) = match (file, data) {
+        (_, Some(d)) => (d.to_string(), "--data".to_string()),
+        (Some(p), None) if p == Path::new("-") => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            (s, "standard input".to_string())
+        }
+        (Some(p), None) => (std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?, p.display().to_string()),
+        (None, None) => bail!("give the record as -f FILE.json, -f - (standard input) or --data '{{…}}'"),
+    };
+    serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))
+}
+
+/// A JSON array of records, or JSON Lines.
+fn read_records(path: &Path) -> Result<Vec<Value>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('[') {
+        let v: Vec<Value> = serde_json::from_str(trimmed).with_context(|| format!("{} is not a valid JSON array of records", path.display()))?;
+        return Ok(v);
+    }
+    trimmed
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}: line {} is not valid JSON", path.display(), i + 1)))
+        .collect()
+}
+
+/// Field-level summary of what changed between two versions of a record.
+fn describe_diff(before: &Value, after: &Value) -> Vec<String> {
+    let (Value::Object(b), Value::Object(a)) = (before, after) else { return vec![format!("{after}")] };
+    let mut out = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => out.push(format!("+ {k}: {v}")),
+            Some(old) if old != v => out.push(format!("~ {k}: {old} -> {v}")),
+            _ => {}
+        }
+    }
+    for (k, v) in b {
+        if !a.contains_key(k) {
+            out.push(format!("- {k}: {v}"));
+        }
+    }
+    out
+}

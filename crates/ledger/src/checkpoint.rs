@@ -31,12 +31,9 @@ impl ArchiveKey {
     /// A fresh ed25519 key named after the log's origin.
     pub fn generate(origin: &str) -> Self {
         let (skey, vkey) = signed_note::generate_key(&mut rand::rngs::OsRng, origin);
-        Self::from_signer_key(&skey)
-            .map(|k| {
-                debug_assert_eq!(k.verifier_key, vkey);
-                k
-            })
-            .expect("a freshly generated key parses")
+        let key = Self::from_signer_key(&skey).expect("a freshly generated key parses");
+        debug_assert_eq!(key.verifier_key, vkey);
+        key
     }
 
     pub fn from_signer_key(skey: &str) -> Result<Self, CheckpointError> {

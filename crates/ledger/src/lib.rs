@@ -16,7 +16,7 @@ mod tree;
 pub use canonical::{CanonicalError, canonical_json};
 pub use checkpoint::{ArchiveKey, CheckpointError, SignedCheckpoint, Verifier};
 pub use op::{Action, LedgerError, OpHeader, Operation, PayloadDigest, Salt, SealedOp};
-pub use tlog_tiles::tlog::Hash;
+pub use tlog_tiles::tlog::{Error as TlogError, Hash};
 pub use tree::{
     HashReader, MemoryTree, TreeError, check_consistency, check_inclusion, prove_consistency,
     prove_inclusion, root_hash, stored_hash_count, stored_hashes_for_leaf,

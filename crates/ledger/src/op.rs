@@ -173,10 +173,10 @@ impl SealedOp {
         if canonical_json(&header)? != header_bytes {
             return Err(LedgerError::NotCanonical);
         }
-        if let Some((salt, bytes)) = &payload {
-            if hex::encode(PayloadDigest::of(salt, bytes).0) != header.payload {
-                return Err(LedgerError::PayloadMismatch);
-            }
+        if let Some((salt, bytes)) = &payload
+            && hex::encode(PayloadDigest::of(salt, bytes).0) != header.payload
+        {
+            return Err(LedgerError::PayloadMismatch);
         }
         let leaf = record_hash(&header_bytes);
         Ok(SealedOp {

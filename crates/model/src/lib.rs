@@ -1,1 +1,19 @@
-//! placeholder
+//! The domain model of rightsdoc: record kinds and their fields (one schema table),
+//! validation and normalization, controlled vocabularies, classification and redaction.
+//!
+//! This crate knows nothing about storage. Dates live in `rightsdoc-dates`, name
+//! normalization in `rightsdoc-names`.
+
+mod classification;
+pub mod id;
+mod record;
+pub mod schema;
+mod validate;
+pub mod vocab;
+
+pub use classification::Classification;
+pub use record::{plain_str, NameEntry, Record, Reference};
+pub use schema::{Field, Kind, KindSchema, Ty};
+pub use validate::{validate, ValidationError};
+pub use rightsdoc_dates as dates;
+pub use rightsdoc_names as names;

@@ -1,1 +1,21 @@
-//! placeholder
+//! Storage of an archive: the append-only log, its Merkle tree, checkpoints, and the
+//! current-state projections derived from the log.
+//!
+//! The [`Store`] trait is the only thing the rest of the code sees; [`SqliteStore`] is the
+//! embedded backend. Invariants every backend keeps:
+//! - one `append` is one transaction: the operations, their tree hashes and the projection
+//!   rows are all written or none are;
+//! - projections are a pure function of the log ([`projection`]), so [`verify`] can rebuild
+//!   them and compare.
+
+mod error;
+pub mod projection;
+mod sqlite;
+mod store;
+pub mod verify;
+
+pub use error::StoreError;
+pub use projection::{NameRow, RecordRow, RefRow};
+pub use sqlite::SqliteStore;
+pub use store::{Appended, Change, LogEntry, Store};
+pub use verify::{verify, VerifyReport};

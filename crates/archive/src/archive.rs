@@ -1,0 +1,218 @@
+use crate::error::ArchiveError;
+use rand::RngCore;
+use rightsdoc_ledger::{Action, ArchiveKey, Operation, SignedCheckpoint, Verifier};
+use rightsdoc_model::{validate, Classification, Record};
+use rightsdoc_store::{verify, Change, SqliteStore, Store, VerifyReport};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const CONFIG: &str = "rightsdoc.toml";
+const DB: &str = "archive.db";
+const SIGNING_KEY: &str = "keys/signing.key";
+const VERIFIER_KEY: &str = "keys/verifier.key";
+
+#[derive(Serialize, Deserialize)]
+struct Config {
+    format: u32,
+    origin: String,
+    store: String,
+}
+
+/// One operation in a record's history, as shown to a user.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub seq: u64,
+    pub time: String,
+    pub actor: String,
+    pub action: String,
+    /// The record after the operation; `None` when the payload has been redacted.
+    pub record: Option<Value>,
+}
+
+pub struct Archive {
+    dir: PathBuf,
+    origin: String,
+    store: Box<dyn Store>,
+    verifier: Verifier,
+    actor: String,
+}
+
+impl Archive {
+    /// Create a new, empty archive in `dir` with a fresh signing key.
+    pub fn init(dir: &Path, actor: &str) -> Result<Archive, ArchiveError> {
+        if dir.join(CONFIG).exists() {
+            return Err(ArchiveError::AlreadyExists(dir.to_path_buf()));
+        }
+        fs::create_dir_all(dir.join("keys")).map_err(ArchiveError::io(dir))?;
+        let mut id = [0u8; 8];
+        rand::thread_rng().fill_bytes(&mut id);
+        let origin = format!("rightsdoc.archive/{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let key = ArchiveKey::generate(&origin);
+        write_private(&dir.join(SIGNING_KEY), key.signer_key())?;
+        fs::write(dir.join(VERIFIER_KEY), format!("{}\n", key.verifier_key())).map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
+
+        let mut store = SqliteStore::open(&dir.join(DB))?;
+        store.set_meta("origin", &origin)?;
+        store.set_meta("verifier_key", key.verifier_key())?;
+        let init = Operation::now(actor, Action::Init, "archive", &origin, json!({
+            "origin": origin, "verifier_key": key.verifier_key(), "format": 1,
+        }));
+        store.append(vec![Change { op: init, record: None, expect_version: None }])?;
+        let config = Config { format: 1, origin: origin.clone(), store: format!("sqlite:{DB}") };
+        let text = toml::to_string(&config).map_err(|e| ArchiveError::Other(e.to_string()))?;
+        // The config is written last: a folder without it is not (yet) an archive.
+        fs::write(dir.join(CONFIG), text).map_err(ArchiveError::io(dir.join(CONFIG)))?;
+        Self::open(dir, actor)
+    }
+
+    /// Open the archive in `dir`; `actor` is recorded on every operation this handle writes.
+    pub fn open(dir: &Path, actor: &str) -> Result<Archive, ArchiveError> {
+        let config_path = dir.join(CONFIG);
+        let text = fs::read_to_string(&config_path).map_err(|_| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
+        let config: Config = toml::from_str(&text).map_err(|e| ArchiveError::Other(format!("{}: {e}", config_path.display())))?;
+        let store: Box<dyn Store> = match config.store.strip_prefix("sqlite:") {
+            Some(file) => Box::new(SqliteStore::open(&dir.join(file))?),
+            None => return Err(ArchiveError::Other(format!("{}: unknown store `{}`", config_path.display(), config.store))),
+        };
+        let vkey = fs::read_to_string(dir.join(VERIFIER_KEY)).map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
+        let verifier = Verifier::new(&vkey)?;
+        Ok(Archive { dir: dir.to_path_buf(), origin: config.origin, store, verifier, actor: actor.to_string() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Validate and create one record; returns it as stored.
+    pub fn add(&mut self, input: Value) -> Result<Record, ArchiveError> {
+        Ok(self.add_many(vec![input], "")?.remove(0))
+    }
+
+    /// Create records in one transaction: all are written or none. Records that already exist
+    /// with identical content are skipped, so re-importing the same file changes nothing.
+    /// `context` prefixes error messages (e.g. the file name); records are numbered from 1.
+    pub fn add_many(&mut self, inputs: Vec<Value>, context: &str) -> Result<Vec<Record>, ArchiveError> {
+        let mut records = Vec::with_capacity(inputs.len());
+        let mut changes = Vec::new();
+        for (i, input) in inputs.into_iter().enumerate() {
+            let where_ = if context.is_empty() && i == 0 { String::new() } else { format!("{context}record {}: ", i + 1) };
+            let record = validate(input).map_err(ArchiveError::invalid(where_.clone()))?;
+            if let Some(existing) = self.store.record(&record.id)? {
+                if existing.json() == record.to_value() {
+                    records.push(record);
+                    continue;
+                }
+                return Err(ArchiveError::Other(format!(
+                    "{where_}`{}` already exists with different content; change it with `rightsdoc edit`",
+                    record.id
+                )));
+            }
+            let op = Operation::now(&self.actor, Action::Create, record.kind.as_str(), &record.id, record.to_value());
+            changes.push(Change { op, record: Some(record.clone()), expect_version: None });
+            records.push(record);
+        }
+        if !changes.is_empty() {
+            self.store.append(changes).map_err(|e| match context {
+                "" => ArchiveError::Store(e),
+                c => ArchiveError::Other(format!("{c}{e}")),
+            })?;
+        }
+        Ok(records)
+    }
+
+    /// Apply an RFC 7396 merge patch to a record.
+    pub fn edit(&mut self, id: &str, patch: &Value) -> Result<Record, ArchiveError> {
+        let row = self.store.record(id)?.ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        let record = row.record()?.apply_patch(patch).map_err(ArchiveError::invalid(""))?;
+        let op = Operation::now(&self.actor, Action::Edit, record.kind.as_str(), id, record.to_value());
+        self.store.append(vec![Change { op, record: Some(record.clone()), expect_version: Some(row.version) }])?;
+        Ok(record)
+    }
+
+    /// Withdraw a record from the current state (its history stays in the log).
+    pub fn delete(&mut self, id: &str, reason: &str) -> Result<(), ArchiveError> {
+        let row = self.store.record(id)?.ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        let op = Operation::now(&self.actor, Action::Delete, &row.kind, id, json!({"reason": reason}));
+        self.store.append(vec![Change { op, record: None, expect_version: Some(row.version) }])?;
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Result<Option<Record>, ArchiveError> {
+        match self.store.record(id)? {
+            Some(row) => Ok(Some(row.record()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every operation that touched `id`, oldest first.
+    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ArchiveError> {
+        let mut out = Vec::new();
+        for seq in self.store.history(id)? {
+            for op in self.store.read_log(seq, seq + 1)? {
+                let record = op.payload_json().map_err(rightsdoc_store::StoreError::from)?.filter(|_| op.header.action != Action::Delete);
+                out.push(HistoryEntry {
+                    seq,
+                    time: op.header.time.clone(),
+                    actor: op.header.actor.clone(),
+                    action: op.header.action.as_str().to_string(),
+                    record,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sign a checkpoint of the log as it is now, keep it, and return it.
+    pub fn checkpoint(&mut self) -> Result<SignedCheckpoint, ArchiveError> {
+        let skey_path = self.dir.join(SIGNING_KEY);
+        let skey = fs::read_to_string(&skey_path).map_err(ArchiveError::io(&skey_path))?;
+        let key = ArchiveKey::from_signer_key(&skey)?;
+        let size = self.store.log_size()?;
+        let root = self.store.root(size)?;
+        let cp = key.sign(&self.origin, size, root)?;
+        self.store.add_checkpoint(size, &cp.text)?;
+        Ok(cp)
+    }
+
+    /// Verify the whole archive; `extra` are checkpoints kept outside it.
+    pub fn verify(&self, extra: &[String]) -> Result<VerifyReport, ArchiveError> {
+        let vkey = fs::read_to_string(self.dir.join(VERIFIER_KEY)).map_err(ArchiveError::io(self.dir.join(VERIFIER_KEY)))?;
+        if self.store.meta("verifier_key")?.as_deref() != Some(vkey.trim()) {
+            return Err(rightsdoc_store::StoreError::Corrupt("keys/verifier.key differs from the key the archive was created with".into()).into());
+        }
+        Ok(verify(self.store.as_ref(), &self.verifier, extra)?)
+    }
+
+    /// Every current record a reader with `clearance` may see, redacted to that clearance.
+    pub fn export(&self, clearance: Classification) -> Result<Vec<Value>, ArchiveError> {
+        let mut out = Vec::new();
+        self.store.for_each_record(None, &mut |row| {
+            if let Some(v) = row.record()?.visible_to(clearance) {
+                out.push(v);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), ArchiveError> {
+    use std::io::Write;
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(ArchiveError::io(path))?;
+    writeln!(f, "{text}").map_err(ArchiveError::io(path))?;
+    f.sync_all().map_err(ArchiveError::io(path))
+}

@@ -1,0 +1,16 @@
+//! An archive on disk and the one service every interface (CLI, web, importers) goes through:
+//! it validates input, assigns ids, turns changes into log operations, signs checkpoints and
+//! filters what leaves the archive by clearance.
+//!
+//! Layout of an archive folder:
+//! - `rightsdoc.toml`: format version, log origin, which store holds the data;
+//! - `archive.db`: the SQLite store (log, tree, checkpoints, projections);
+//! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key.
+
+mod archive;
+mod error;
+
+pub use archive::{Archive, HistoryEntry};
+pub use error::ArchiveError;
+pub use rightsdoc_ledger::SignedCheckpoint;
+pub use rightsdoc_store::VerifyReport;

@@ -1,0 +1,138 @@
+//! A validated record and what can be derived from it: references, names, a redacted view.
+
+use crate::classification::Classification;
+use crate::schema::{Kind, Ty};
+use crate::validate::{validate, ValidationError};
+use serde_json::{Map, Value};
+
+/// A record in its normalized form: what the log holds and the projections show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub id: String,
+    pub kind: Kind,
+    pub classification: Classification,
+    /// The whole record, including `kind`, `id` and `classification`.
+    pub body: Map<String, Value>,
+    /// Every record id this record points to, with the path of the field that does.
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub path: String,
+    pub target: String,
+}
+
+/// One name of a record, with the derived forms search and linkage use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameEntry {
+    pub value: String,
+    pub lang: Option<String>,
+    /// The stricter of the record's and the name's own classification.
+    pub classification: Classification,
+    pub normalized: String,
+    pub key: String,
+    pub latin: String,
+}
+
+impl Record {
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.body.clone())
+    }
+
+    /// Apply an RFC 7396 JSON merge patch and re-validate. `kind` and `id` cannot change.
+    pub fn apply_patch(&self, patch: &Value) -> Result<Record, ValidationError> {
+        let Value::Object(p) = patch else {
+            return Err(ValidationError { path: String::new(), message: "a patch must be a JSON object (RFC 7396 merge patch)".into() });
+        };
+        for fixed in ["kind", "id"] {
+            if let Some(v) = p.get(fixed)
+                && v != &self.body[fixed]
+            {
+                return Err(ValidationError { path: fixed.into(), message: "cannot be changed by an edit".into() });
+            }
+        }
+        let mut merged = self.to_value();
+        json_patch::merge(&mut merged, patch);
+        validate(merged)
+    }
+
+    /// Every name in the record's `Names` fields.
+    pub fn names(&self) -> Vec<NameEntry> {
+        let mut out = Vec::new();
+        for field in self.kind.schema().fields.iter().filter(|f| matches!(f.ty, Ty::Names)) {
+            let Some(Value::Array(names)) = self.body.get(field.name) else { continue };
+            for n in names {
+                let Some(value) = n.get("value").and_then(Value::as_str) else { continue };
+                let own = n.get("classification").and_then(Value::as_str).and_then(|c| c.parse().ok()).unwrap_or_default();
+                out.push(NameEntry {
+                    value: value.to_string(),
+                    lang: n.get("lang").and_then(Value::as_str).map(str::to_string),
+                    classification: self.classification.max(own),
+                    normalized: rightsdoc_names::normalize(value),
+                    key: rightsdoc_names::match_key(value),
+                    latin: rightsdoc_names::transliterate(value),
+                });
+            }
+        }
+        out
+    }
+
+    /// A short human label: the first public name, or the title, role or text.
+    pub fn label(&self) -> String {
+        let first_name = self.names().into_iter().find(|n| n.classification == Classification::Public).map(|n| n.value);
+        let text = |k: &str| self.body.get(k).and_then(plain_str).map(str::to_string);
+        first_name
+            .or_else(|| text("title"))
+            .or_else(|| text("role"))
+            .or_else(|| text("text").map(|t| t.chars().take(80).collect()))
+            .or_else(|| text("measure"))
+            .unwrap_or_else(|| self.id.clone())
+    }
+
+    /// The record as a reader with `clearance` may see it, or `None` if the whole record is
+    /// above their clearance. Every nested value classified above it is removed.
+    pub fn visible_to(&self, clearance: Classification) -> Option<Value> {
+        if !clearance.permits(self.classification) {
+            return None;
+        }
+        let mut v = self.to_value();
+        strip_above(&mut v, clearance);
+        Some(v)
+    }
+}
+
+/// The string of a plain or wrapped (`{"value": …}`) value.
+pub fn plain_str(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("value").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+fn classification_of(v: &Value) -> Classification {
+    v.get("classification").and_then(Value::as_str).and_then(|c| c.parse().ok()).unwrap_or_default()
+}
+
+fn strip_above(v: &mut Value, clearance: Classification) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|k, child| k == "classification" || !(child.is_object() && !clearance.permits(classification_of(child))));
+            for (k, child) in map.iter_mut() {
+                if k != "classification" {
+                    strip_above(child, clearance);
+                }
+            }
+            // A field whose every conflicting value was removed is removed too.
+            map.retain(|_, child| !matches!(child, Value::Array(a) if a.is_empty()) );
+        }
+        Value::Array(items) => {
+            items.retain(|child| !(child.is_object() && !clearance.permits(classification_of(child))));
+            for child in items.iter_mut() {
+                strip_above(child, clearance);
+            }
+        }
+        _ => {}
+    }
+}

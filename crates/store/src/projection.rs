@@ -1,0 +1,128 @@
+//! The current-state projections, as plain rows computed from the log. Every backend writes
+//! exactly these rows; verification recomputes them from the log and compares.
+
+use crate::error::StoreError;
+use rightsdoc_ledger::{canonical_json, Action, SealedOp};
+use rightsdoc_model::{validate, Record};
+use std::collections::BTreeMap;
+
+/// A record's current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRow {
+    pub id: String,
+    pub kind: String,
+    pub classification: String,
+    /// Canonical JSON of the record.
+    pub body: String,
+    /// Sequence number of the last operation that changed it.
+    pub version: u64,
+    /// Sequence number of the operation that created it.
+    pub created: u64,
+}
+
+impl RecordRow {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("projection bodies are JSON written by the store")
+    }
+
+    /// The record, validated (as it was when written).
+    pub fn record(&self) -> Result<Record, StoreError> {
+        validate(self.json()).map_err(|e| StoreError::Corrupt(format!("stored record `{}` no longer validates: {e}", self.id)))
+    }
+}
+
+/// One name of a record with its search and matching forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameRow {
+    pub record_id: String,
+    pub idx: u32,
+    pub value: String,
+    pub lang: Option<String>,
+    pub classification: String,
+    pub normalized: String,
+    pub key: String,
+    pub latin: String,
+}
+
+/// A reference from one record's field to another record.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RefRow {
+    pub from_id: String,
+    pub path: String,
+    pub to_id: String,
+}
+
+/// The rows one record contributes.
+pub struct Rows {
+    pub record: RecordRow,
+    pub names: Vec<NameRow>,
+    pub refs: Vec<RefRow>,
+}
+
+pub fn rows_for(record: &Record, version: u64, created: u64) -> Rows {
+    let body = String::from_utf8(canonical_json(&record.to_value()).expect("records encode")).expect("JSON is UTF-8");
+    let names = record
+        .names()
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| NameRow {
+            record_id: record.id.clone(),
+            idx: i as u32,
+            value: n.value,
+            lang: n.lang,
+            classification: n.classification.as_str().to_string(),
+            normalized: n.normalized,
+            key: n.key,
+            latin: n.latin,
+        })
+        .collect();
+    let mut refs: Vec<RefRow> = record
+        .references
+        .iter()
+        .map(|r| RefRow { from_id: record.id.clone(), path: r.path.clone(), to_id: r.target.clone() })
+        .collect();
+    refs.sort();
+    Rows {
+        record: RecordRow {
+            id: record.id.clone(),
+            kind: record.kind.as_str().to_string(),
+            classification: record.classification.as_str().to_string(),
+            body,
+            version,
+            created,
+        },
+        names,
+        refs,
+    }
+}
+
+/// Projections rebuilt in memory by replaying the log (used by verification).
+#[derive(Default)]
+pub struct Rebuilt {
+    pub records: BTreeMap<String, Rows>,
+}
+
+impl Rebuilt {
+    /// Apply one operation. Operations without a payload (redacted) leave a record as it was.
+    pub fn apply(&mut self, op: &SealedOp) -> Result<(), StoreError> {
+        let h = &op.header;
+        match h.action {
+            Action::Init => {}
+            Action::Create | Action::Edit => {
+                let Some(payload) = op.payload_json()? else { return Ok(()) };
+                let record = validate(payload)
+                    .map_err(|e| StoreError::Corrupt(format!("operation {} holds an invalid record: {e}", h.seq)))?;
+                let created = match (h.action, self.records.get(&record.id)) {
+                    (Action::Edit, Some(prev)) => prev.record.created,
+                    (Action::Edit, None) => return Err(StoreError::Corrupt(format!("operation {} edits `{}` before it exists", h.seq, h.target))),
+                    _ => h.seq,
+                };
+                self.records.insert(record.id.clone(), rows_for(&record, h.seq, created));
+            }
+            Action::Delete => {
+                self.records.remove(&h.target);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,66 @@
+use crate::error::StoreError;
+use crate::projection::{NameRow, RecordRow, RefRow};
+use rightsdoc_ledger::{Hash, HashReader, Operation, SealedOp};
+use rightsdoc_model::Record;
+
+/// One change to append: the operation, and for a create or edit the record as it will be.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub op: Operation,
+    pub record: Option<Record>,
+    /// For an edit: the record version the change was computed from (optimistic locking).
+    pub expect_version: Option<u64>,
+}
+
+/// What an append wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appended {
+    pub seq: u64,
+    pub target: String,
+    pub leaf: Hash,
+}
+
+/// One operation from the log, opened and checked.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub op: SealedOp,
+}
+
+/// The storage an archive needs. Implemented by [`crate::SqliteStore`]; PostgreSQL later.
+/// Domain code uses only this trait.
+pub trait Store: HashReader {
+    /// Append changes atomically, in order. Checks that created ids are new, that edits apply
+    /// to the version they were computed from, that deleted records are not referenced, and that
+    /// every reference of every written record resolves (forward references within the batch
+    /// are allowed).
+    fn append(&mut self, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError>;
+
+    /// Root hash of the first `size` operations.
+    fn root(&self, size: u64) -> Result<Hash, StoreError>;
+    /// Number of operations in the log.
+    fn log_size(&self) -> Result<u64, StoreError>;
+    /// Operations `from..to` in order (`to` exclusive), re-checked against their digests.
+    fn read_log(&self, from: u64, to: u64) -> Result<Vec<SealedOp>, StoreError>;
+    /// Sequence numbers of every operation on `target`, oldest first.
+    fn history(&self, target: &str) -> Result<Vec<u64>, StoreError>;
+
+    fn record(&self, id: &str) -> Result<Option<RecordRow>, StoreError>;
+    /// Visit current records (optionally of one kind) in id order.
+    fn for_each_record(&self, kind: Option<&str>, f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn for_each_name(&self, f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn for_each_ref(&self, f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    /// Records that refer to `id`.
+    fn referrers(&self, id: &str) -> Result<Vec<RefRow>, StoreError>;
+
+    /// Every stored tree hash in index order (for verification).
+    fn for_each_stored_hash(&self, f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>) -> Result<(), StoreError>;
+
+    fn add_checkpoint(&mut self, size: u64, text: &str) -> Result<(), StoreError>;
+    fn checkpoints(&self) -> Result<Vec<String>, StoreError>;
+
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;
+
+    /// The backend's own consistency check (SQLite: `PRAGMA integrity_check`).
+    fn check_storage(&self) -> Result<(), StoreError>;
+}
