@@ -15,7 +15,7 @@ pub enum StoreError {
     StillReferenced { id: String, by: String },
     #[error("the archive store: {0}")]
     Backend(String),
-    #[error("corrupt log: {0}")]
+    #[error("integrity: {0}")]
     Corrupt(String),
     #[error(transparent)]
     Ledger(#[from] LedgerError),

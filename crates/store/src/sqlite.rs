@@ -223,16 +223,23 @@ impl Store for SqliteStore {
 
     fn read_log(&self, from: u64, to: u64) -> Result<Vec<SealedOp>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT l.seq, l.target, l.header, p.salt, p.body FROM log l LEFT JOIN payloads p ON p.seq = l.seq
+            "SELECT l.seq, l.target, l.header, l.leaf, p.salt, p.body FROM log l LEFT JOIN payloads p ON p.seq = l.seq
              WHERE l.seq >= ?1 AND l.seq < ?2 ORDER BY l.seq",
         )?;
         let rows = stmt.query_map(params![from as i64, to as i64], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, Option<Vec<u8>>>(3)?, r.get::<_, Option<Vec<u8>>>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         let mut expect = from;
         for row in rows {
-            let (seq, target, header, salt, body) = row?;
+            let (seq, target, header, leaf, salt, body) = row?;
             if seq as u64 != expect {
                 return Err(StoreError::Corrupt(format!("operation {expect} is missing from the log")));
             }
@@ -241,8 +248,8 @@ impl Store for SqliteStore {
                 _ => None,
             };
             let op = SealedOp::reopen(header, payload).map_err(|e| StoreError::Corrupt(format!("operation {seq}: {e}")))?;
-            if op.header.seq != seq as u64 || op.header.target != target {
-                return Err(StoreError::Corrupt(format!("operation {seq}: stored position or target does not match its header")));
+            if op.header.seq != seq as u64 || op.header.target != target || op.leaf.0[..] != leaf[..] {
+                return Err(StoreError::Corrupt(format!("operation {seq}: stored position, target or leaf hash does not match its header")));
             }
             out.push(op);
             expect += 1;
@@ -322,9 +329,9 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn checkpoints(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT note FROM checkpoints ORDER BY id")?;
-        let notes = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    fn checkpoints(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT size, note FROM checkpoints ORDER BY id")?;
+        let notes = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?.collect::<Result<_, _>>()?;
         Ok(notes)
     }
 

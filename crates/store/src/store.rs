@@ -56,7 +56,8 @@ pub trait Store: HashReader {
     fn for_each_stored_hash(&self, f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>) -> Result<(), StoreError>;
 
     fn add_checkpoint(&mut self, size: u64, text: &str) -> Result<(), StoreError>;
-    fn checkpoints(&self) -> Result<Vec<String>, StoreError>;
+    /// Stored checkpoints: (size, signed note).
+    fn checkpoints(&self) -> Result<Vec<(u64, String)>, StoreError>;
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError>;

@@ -3,7 +3,7 @@
 //! to compare them row by row. The first problem found is named.
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, RecordRow, RefRow, Rebuilt};
+use crate::projection::{NameRow, RefRow, Rebuilt};
 use crate::store::Store;
 use rightsdoc_ledger::{check_consistency, prove_consistency, root_hash, Action, Hash, MemoryTree, Verifier};
 
@@ -82,8 +82,12 @@ pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Resul
     // 3. Checkpoints: signed by this archive, and consistent with the log as it is now.
     let mut checkpoints = Vec::new();
     let stored = store.checkpoints()?;
-    for (text, origin) in stored.iter().map(|t| (t, "stored")).chain(extra.iter().map(|t| (t, "given"))) {
+    let given = extra.iter().map(|t| (None, t, "given"));
+    for (claimed, text, origin) in stored.iter().map(|(size, t)| (Some(*size), t, "stored")).chain(given) {
         let cp = verifier.verify(text).or_else(|e| corrupt(format!("{origin} checkpoint: {e}")))?;
+        if claimed.is_some_and(|s| s != cp.size) {
+            return corrupt(format!("stored checkpoint of size {}: its size column was altered", cp.size));
+        }
         if cp.size > size {
             return corrupt(format!("{origin} checkpoint of size {} is larger than the log ({size} operations): operations were removed", cp.size));
         }
@@ -141,7 +145,8 @@ fn compare_rows<T: PartialEq + Clone>(
     visit(&mut |row: T| {
         match want.get(i) {
             Some(w) if **w == row => {}
-            Some(w) => return corrupt(format!("{table} table: {} differs from a rebuild from the log (expected {})", name(&row), name(w))),
+            Some(w) if name(w) == name(&row) => return corrupt(format!("{table} table: {} differs from a rebuild from the log", name(&row))),
+            Some(w) => return corrupt(format!("{table} table: found {} where a rebuild from the log has {}", name(&row), name(w))),
             None => return corrupt(format!("{table} table: {} is not derived from the log", name(&row))),
         }
         i += 1;
@@ -151,14 +156,4 @@ fn compare_rows<T: PartialEq + Clone>(
         Some(w) => corrupt(format!("{table} table: {} is missing", name(w))),
         None => Ok(()),
     }
-}
-
-/// Projections as stored, for callers that compare two archives.
-pub fn records_of(store: &dyn Store) -> Result<Vec<RecordRow>, StoreError> {
-    let mut out = Vec::new();
-    store.for_each_record(None, &mut |r| {
-        out.push(r);
-        Ok(())
-    })?;
-    Ok(out)
 }
