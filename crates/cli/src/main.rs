@@ -1,6 +1,7 @@
 //! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
 
 mod demo;
+mod render;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -157,7 +158,7 @@ fn run(cli: Cli) -> Result<()> {
             if cli.json {
                 println!("{}", record.to_value());
             } else {
-                println!("{}", serde_json::to_string_pretty(&record.to_value())?);
+                print!("{}", render::record(&a, &record));
             }
         }
         Command::History { id } => {
