@@ -14,8 +14,13 @@ fn ids_in(archive: &std::path::Path) -> BTreeSet<String> {
     v.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
 }
 
+/// SIGKILL the child's whole process group (it was spawned as the group's leader).
 fn kill_group(child: &mut std::process::Child) {
-    Command::new("kill").args(["-9", &format!("-{}", child.id())]).status().unwrap();
+    let pgid = child.id() as libc::pid_t;
+    assert!(pgid > 1, "refusing to signal process group {pgid}");
+    // SAFETY: kill(2) with a negative pid signals exactly that process group.
+    let rc = unsafe { libc::kill(-pgid, libc::SIGKILL) };
+    assert!(rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH));
     child.wait().unwrap();
 }
 
