@@ -1,10 +1,10 @@
 use crate::error::ArchiveError;
 use rand::RngCore;
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, SignedCheckpoint, Verifier};
-use rightsdoc_model::{validate, Classification, Record};
-use rightsdoc_store::{verify, Change, SqliteStore, Store, VerifyReport};
+use rightsdoc_model::{Classification, Record, validate};
+use rightsdoc_store::{Change, SqliteStore, Store, VerifyReport, verify};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -48,19 +48,37 @@ impl Archive {
         fs::create_dir_all(dir.join("keys")).map_err(ArchiveError::io(dir))?;
         let mut id = [0u8; 8];
         rand::thread_rng().fill_bytes(&mut id);
-        let origin = format!("rightsdoc.archive/{}", id.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let origin = format!(
+            "rightsdoc.archive/{}",
+            id.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
         let key = ArchiveKey::generate(&origin);
         write_private(&dir.join(SIGNING_KEY), key.signer_key())?;
-        fs::write(dir.join(VERIFIER_KEY), format!("{}\n", key.verifier_key())).map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
+        fs::write(dir.join(VERIFIER_KEY), format!("{}\n", key.verifier_key()))
+            .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
 
         let mut store = SqliteStore::open(&dir.join(DB))?;
         store.set_meta("origin", &origin)?;
         store.set_meta("verifier_key", key.verifier_key())?;
-        let init = Operation::now(actor, Action::Init, "archive", &origin, json!({
-            "origin": origin, "verifier_key": key.verifier_key(), "format": 1,
-        }));
-        store.append(vec![Change { op: init, record: None, expect_version: None }])?;
-        let config = Config { format: 1, origin: origin.clone(), store: format!("sqlite:{DB}") };
+        let init = Operation::now(
+            actor,
+            Action::Init,
+            "archive",
+            &origin,
+            json!({
+                "origin": origin, "verifier_key": key.verifier_key(), "format": 1,
+            }),
+        );
+        store.append(vec![Change {
+            op: init,
+            record: None,
+            expect_version: None,
+        }])?;
+        let config = Config {
+            format: 1,
+            origin: origin.clone(),
+            store: format!("sqlite:{DB}"),
+        };
         let text = toml::to_string(&config).map_err(|e| ArchiveError::Other(e.to_string()))?;
         // The config is written last: a folder without it is not (yet) an archive.
         fs::write(dir.join(CONFIG), text).map_err(ArchiveError::io(dir.join(CONFIG)))?;
@@ -70,15 +88,30 @@ impl Archive {
     /// Open the archive in `dir`; `actor` is recorded on every operation this handle writes.
     pub fn open(dir: &Path, actor: &str) -> Result<Archive, ArchiveError> {
         let config_path = dir.join(CONFIG);
-        let text = fs::read_to_string(&config_path).map_err(|_| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
-        let config: Config = toml::from_str(&text).map_err(|e| ArchiveError::Other(format!("{}: {e}", config_path.display())))?;
+        let text = fs::read_to_string(&config_path)
+            .map_err(|_| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ArchiveError::Other(format!("{}: {e}", config_path.display())))?;
         let store: Box<dyn Store> = match config.store.strip_prefix("sqlite:") {
             Some(file) => Box::new(SqliteStore::open(&dir.join(file))?),
-            None => return Err(ArchiveError::Other(format!("{}: unknown store `{}`", config_path.display(), config.store))),
+            None => {
+                return Err(ArchiveError::Other(format!(
+                    "{}: unknown store `{}`",
+                    config_path.display(),
+                    config.store
+                )));
+            }
         };
-        let vkey = fs::read_to_string(dir.join(VERIFIER_KEY)).map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
+        let vkey = fs::read_to_string(dir.join(VERIFIER_KEY))
+            .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
         let verifier = Verifier::new(&vkey)?;
-        Ok(Archive { dir: dir.to_path_buf(), origin: config.origin, store, verifier, actor: actor.to_string() })
+        Ok(Archive {
+            dir: dir.to_path_buf(),
+            origin: config.origin,
+            store,
+            verifier,
+            actor: actor.to_string(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -101,11 +134,19 @@ impl Archive {
     /// Create records in one transaction: all are written or none. Records that already exist
     /// with identical content are skipped, so re-importing the same file changes nothing.
     /// `context` prefixes error messages (e.g. the file name); records are numbered from 1.
-    pub fn add_many(&mut self, inputs: Vec<Value>, context: &str) -> Result<Vec<Record>, ArchiveError> {
+    pub fn add_many(
+        &mut self,
+        inputs: Vec<Value>,
+        context: &str,
+    ) -> Result<Vec<Record>, ArchiveError> {
         let mut records = Vec::with_capacity(inputs.len());
         let mut changes = Vec::new();
         for (i, input) in inputs.into_iter().enumerate() {
-            let where_ = if context.is_empty() && i == 0 { String::new() } else { format!("{context}record {}: ", i + 1) };
+            let where_ = if context.is_empty() && i == 0 {
+                String::new()
+            } else {
+                format!("{context}record {}: ", i + 1)
+            };
             let record = validate(input).map_err(ArchiveError::invalid(where_.clone()))?;
             if let Some(existing) = self.store.record(&record.id)? {
                 if existing.json() == record.to_value() {
@@ -117,8 +158,18 @@ impl Archive {
                     record.id
                 )));
             }
-            let op = Operation::now(&self.actor, Action::Create, record.kind.as_str(), &record.id, record.to_value());
-            changes.push(Change { op, record: Some(record.clone()), expect_version: None });
+            let op = Operation::now(
+                &self.actor,
+                Action::Create,
+                record.kind.as_str(),
+                &record.id,
+                record.to_value(),
+            );
+            changes.push(Change {
+                op,
+                record: Some(record.clone()),
+                expect_version: None,
+            });
             records.push(record);
         }
         if !changes.is_empty() {
@@ -132,18 +183,47 @@ impl Archive {
 
     /// Apply an RFC 7396 merge patch to a record.
     pub fn edit(&mut self, id: &str, patch: &Value) -> Result<Record, ArchiveError> {
-        let row = self.store.record(id)?.ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
-        let record = row.record()?.apply_patch(patch).map_err(ArchiveError::invalid(""))?;
-        let op = Operation::now(&self.actor, Action::Edit, record.kind.as_str(), id, record.to_value());
-        self.store.append(vec![Change { op, record: Some(record.clone()), expect_version: Some(row.version) }])?;
+        let row = self
+            .store
+            .record(id)?
+            .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        let record = row
+            .record()?
+            .apply_patch(patch)
+            .map_err(ArchiveError::invalid(""))?;
+        let op = Operation::now(
+            &self.actor,
+            Action::Edit,
+            record.kind.as_str(),
+            id,
+            record.to_value(),
+        );
+        self.store.append(vec![Change {
+            op,
+            record: Some(record.clone()),
+            expect_version: Some(row.version),
+        }])?;
         Ok(record)
     }
 
     /// Withdraw a record from the current state (its history stays in the log).
     pub fn delete(&mut self, id: &str, reason: &str) -> Result<(), ArchiveError> {
-        let row = self.store.record(id)?.ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
-        let op = Operation::now(&self.actor, Action::Delete, &row.kind, id, json!({"reason": reason}));
-        self.store.append(vec![Change { op, record: None, expect_version: Some(row.version) }])?;
+        let row = self
+            .store
+            .record(id)?
+            .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        let op = Operation::now(
+            &self.actor,
+            Action::Delete,
+            &row.kind,
+            id,
+            json!({"reason": reason}),
+        );
+        self.store.append(vec![Change {
+            op,
+            record: None,
+            expect_version: Some(row.version),
+        }])?;
         Ok(())
     }
 
@@ -159,7 +239,10 @@ impl Archive {
         let mut out = Vec::new();
         for seq in self.store.history(id)? {
             for op in self.store.read_log(seq, seq + 1)? {
-                let record = op.payload_json().map_err(rightsdoc_store::StoreError::from)?.filter(|_| op.header.action != Action::Delete);
+                let record = op
+                    .payload_json()
+                    .map_err(rightsdoc_store::StoreError::from)?
+                    .filter(|_| op.header.action != Action::Delete);
                 out.push(HistoryEntry {
                     seq,
                     time: op.header.time.clone(),
@@ -186,9 +269,13 @@ impl Archive {
 
     /// Verify the whole archive; `extra` are checkpoints kept outside it.
     pub fn verify(&self, extra: &[String]) -> Result<VerifyReport, ArchiveError> {
-        let vkey = fs::read_to_string(self.dir.join(VERIFIER_KEY)).map_err(ArchiveError::io(self.dir.join(VERIFIER_KEY)))?;
+        let vkey = fs::read_to_string(self.dir.join(VERIFIER_KEY))
+            .map_err(ArchiveError::io(self.dir.join(VERIFIER_KEY)))?;
         if self.store.meta("verifier_key")?.as_deref() != Some(vkey.trim()) {
-            return Err(rightsdoc_store::StoreError::Corrupt("keys/verifier.key differs from the key the archive was created with".into()).into());
+            return Err(rightsdoc_store::StoreError::Corrupt(
+                "keys/verifier.key differs from the key the archive was created with".into(),
+            )
+            .into());
         }
         Ok(verify(self.store.as_ref(), &self.verifier, extra)?)
     }

@@ -4,18 +4,26 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
-    #[error("{0} is not a rightsdoc archive (no rightsdoc.toml); create one with `rightsdoc init` or pass --archive DIR")]
+    #[error(
+        "{0} is not a rightsdoc archive (no rightsdoc.toml); create one with `rightsdoc init` or pass --archive DIR"
+    )]
     NotAnArchive(PathBuf),
     #[error("{0} already holds an archive; choose another folder")]
     AlreadyExists(PathBuf),
     #[error("{context}{error}")]
-    Invalid { context: String, error: ValidationError },
+    Invalid {
+        context: String,
+        error: ValidationError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("checkpoint: {0}")]
     Checkpoint(#[from] rightsdoc_ledger::CheckpointError),
     #[error("{path}: {error}")]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("{0}")]
     Other(String),
 }
@@ -26,7 +34,9 @@ impl ArchiveError {
         move |error| ArchiveError::Io { path, error }
     }
 
-    pub(crate) fn invalid(context: impl Into<String>) -> impl FnOnce(ValidationError) -> ArchiveError {
+    pub(crate) fn invalid(
+        context: impl Into<String>,
+    ) -> impl FnOnce(ValidationError) -> ArchiveError {
         let context = context.into();
         move |error| ArchiveError::Invalid { context, error }
     }

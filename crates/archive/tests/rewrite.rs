@@ -6,7 +6,7 @@ use rightsdoc_archive::Archive;
 use rightsdoc_ledger::{Action, Operation};
 use rightsdoc_model::validate;
 use rightsdoc_store::{Change, SqliteStore, Store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// Rebuild the archive at `from` into `to` with the same key and origin, passing every
@@ -19,14 +19,31 @@ fn rewrite(from: &Path, to: &Path, forge: impl Fn(u64, Value) -> Option<Value>) 
     let original = SqliteStore::open(&from.join("archive.db")).unwrap();
     let mut forged = SqliteStore::open(&to.join("archive.db")).unwrap();
     for key in ["origin", "verifier_key"] {
-        forged.set_meta(key, &original.meta(key).unwrap().unwrap()).unwrap();
+        forged
+            .set_meta(key, &original.meta(key).unwrap().unwrap())
+            .unwrap();
     }
     for op in original.read_log(0, original.log_size().unwrap()).unwrap() {
         let h = &op.header;
-        let Some(payload) = forge(h.seq, op.payload_json().unwrap().unwrap()) else { continue };
+        let Some(payload) = forge(h.seq, op.payload_json().unwrap().unwrap()) else {
+            continue;
+        };
         let record = (h.action != Action::Init).then(|| validate(payload.clone()).unwrap());
-        let new = Operation { time: h.time.clone(), actor: h.actor.clone(), action: h.action, target: h.target.clone(), kind: h.kind.clone(), payload };
-        forged.append(vec![Change { op: new, record, expect_version: None }]).unwrap();
+        let new = Operation {
+            time: h.time.clone(),
+            actor: h.actor.clone(),
+            action: h.action,
+            target: h.target.clone(),
+            kind: h.kind.clone(),
+            payload,
+        };
+        forged
+            .append(vec![Change {
+                op: new,
+                record,
+                expect_version: None,
+            }])
+            .unwrap();
     }
 }
 
@@ -35,10 +52,14 @@ fn an_outside_checkpoint_exposes_a_rewritten_or_truncated_history() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("archive");
     let mut a = Archive::init(&dir, "researcher").unwrap();
-    let victim = a.add(json!({"kind": "person", "names": ["Mohammad Rezaei"], "death": "1988-08"})).unwrap();
-    a.add(json!({"kind": "person", "names": ["Another Victim"]})).unwrap();
+    let victim = a
+        .add(json!({"kind": "person", "names": ["Mohammad Rezaei"], "death": "1988-08"}))
+        .unwrap();
+    a.add(json!({"kind": "person", "names": ["Another Victim"]}))
+        .unwrap();
     let kept_outside = a.checkpoint().unwrap().text;
-    a.add(json!({"kind": "source", "title": "Later", "source_type": "report"})).unwrap();
+    a.add(json!({"kind": "source", "title": "Later", "source_type": "report"}))
+        .unwrap();
     a.verify(std::slice::from_ref(&kept_outside)).unwrap();
 
     // 1. A name altered in an operation before the checkpoint.
@@ -51,8 +72,13 @@ fn an_outside_checkpoint_exposes_a_rewritten_or_truncated_history() {
     });
     let mut forged = Archive::open(&altered, "attacker").unwrap();
     forged.checkpoint().unwrap(); // the attacker can sign new checkpoints…
-    forged.verify(&[]).expect("…and the forgery is consistent with itself");
-    let err = forged.verify(std::slice::from_ref(&kept_outside)).unwrap_err().to_string();
+    forged
+        .verify(&[])
+        .expect("…and the forgery is consistent with itself");
+    let err = forged
+        .verify(std::slice::from_ref(&kept_outside))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no longer extends it"), "{err}");
 
     // 2. An operation before the checkpoint removed.

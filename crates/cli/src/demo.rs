@@ -1,6 +1,6 @@
 //! `rightsdoc demo`: build an archive from the bundled demo data set.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use rightsdoc_archive::Archive;
 use serde_json::Value;
 use std::path::Path;
@@ -11,18 +11,30 @@ include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 const MARKER: &str = "DEMO-ARCHIVE";
 
 pub fn run(dir: &Path, actor: &str, addr: &str, json: bool) -> Result<()> {
-    let dir = if dir == Path::new("archive") { Path::new("rightsdoc-demo") } else { dir };
+    let dir = if dir == Path::new("archive") {
+        Path::new("rightsdoc-demo")
+    } else {
+        dir
+    };
     if dir.join("rightsdoc.toml").exists() {
         if !dir.join(MARKER).exists() {
-            bail!("{} holds an archive that is not the demo; choose another folder with --archive", dir.display());
+            bail!(
+                "{} holds an archive that is not the demo; choose another folder with --archive",
+                dir.display()
+            );
         }
-        std::fs::remove_dir_all(dir).with_context(|| format!("cannot replace the old demo in {}", dir.display()))?;
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("cannot replace the old demo in {}", dir.display()))?;
     }
     let mut archive = Archive::init(dir, actor)?;
-    std::fs::write(dir.join(MARKER), "This archive was built by `rightsdoc demo` and is rebuilt on every run.\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        "This archive was built by `rightsdoc demo` and is rebuilt on every run.\n",
+    )?;
     let mut records = Vec::new();
     for (name, text) in DEMO_FILES {
-        let v: Vec<Value> = serde_json::from_str(text).with_context(|| format!("demo file {name}"))?;
+        let v: Vec<Value> =
+            serde_json::from_str(text).with_context(|| format!("demo file {name}"))?;
         records.extend(v);
     }
     let n = records.len();
@@ -30,12 +42,24 @@ pub fn run(dir: &Path, actor: &str, addr: &str, json: bool) -> Result<()> {
     let cp = archive.checkpoint()?;
     let report = archive.verify(&[])?;
     if json {
-        println!("{}", serde_json::json!({"archive": dir, "records": n, "operations": report.operations, "addr": addr}));
+        println!(
+            "{}",
+            serde_json::json!({"archive": dir, "records": n, "operations": report.operations, "addr": addr})
+        );
     } else {
-        println!("built the demo archive in {}: {n} records, {} operations, verified", dir.display(), report.operations);
+        println!(
+            "built the demo archive in {}: {n} records, {} operations, verified",
+            dir.display(),
+            report.operations
+        );
         println!("signed checkpoint at size {}:\n{}", cp.size, cp.text);
-        println!("try: rightsdoc --archive {} show <id> | history <id> | export --clearance public", dir.display());
-        println!("(the web interface on http://{addr} arrives with the web issue; nothing is served yet)");
+        println!(
+            "try: rightsdoc --archive {} show <id> | history <id> | export --clearance public",
+            dir.display()
+        );
+        println!(
+            "(the web interface on http://{addr} arrives with the web issue; nothing is served yet)"
+        );
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 mod demo;
 mod render;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use rightsdoc_archive::Archive;
 use rightsdoc_model::Classification;
@@ -12,10 +12,19 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
-#[command(name = "rightsdoc", version, about = "Document human-rights violations in a verifiable archive")]
+#[command(
+    name = "rightsdoc",
+    version,
+    about = "Document human-rights violations in a verifiable archive"
+)]
 struct Cli {
     /// The archive folder.
-    #[arg(long, global = true, env = "RIGHTSDOC_ARCHIVE", default_value = "archive")]
+    #[arg(
+        long,
+        global = true,
+        env = "RIGHTSDOC_ARCHIVE",
+        default_value = "archive"
+    )]
     archive: PathBuf,
     /// Who is acting; recorded on every operation.
     #[arg(long, global = true, env = "RIGHTSDOC_ACTOR")]
@@ -113,7 +122,10 @@ fn main() {
 }
 
 fn actor(cli: &Cli) -> String {
-    cli.actor.clone().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "cli".into())
+    cli.actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "cli".into())
 }
 
 fn run(cli: Cli) -> Result<()> {
@@ -123,10 +135,20 @@ fn run(cli: Cli) -> Result<()> {
         Command::Init => {
             let a = Archive::init(dir, &actor)?;
             if cli.json {
-                println!("{}", serde_json::json!({"archive": dir, "origin": a.origin()}));
+                println!(
+                    "{}",
+                    serde_json::json!({"archive": dir, "origin": a.origin()})
+                );
             } else {
-                println!("created archive {} (log origin {})", dir.display(), a.origin());
-                println!("its public verifier key is in {}", dir.join("keys/verifier.key").display());
+                println!(
+                    "created archive {} (log origin {})",
+                    dir.display(),
+                    a.origin()
+                );
+                println!(
+                    "its public verifier key is in {}",
+                    dir.join("keys/verifier.key").display()
+                );
             }
         }
         Command::Demo { addr } => demo::run(dir, &actor, addr, cli.json)?,
@@ -134,7 +156,9 @@ fn run(cli: Cli) -> Result<()> {
             let mut value = read_json_input(file.as_deref(), data.as_deref())?;
             if let (Some(k), Value::Object(o)) = (kind, &mut value) {
                 match o.get("kind") {
-                    Some(Value::String(existing)) if existing != k => bail!("kind `{k}` given, but the JSON says `{existing}`"),
+                    Some(Value::String(existing)) if existing != k => {
+                        bail!("kind `{k}` given, but the JSON says `{existing}`")
+                    }
                     _ => {
                         o.insert("kind".into(), Value::String(k.clone()));
                     }
@@ -154,7 +178,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { id } => {
             let a = Archive::open(dir, &actor)?;
-            let record = a.get(id)?.with_context(|| format!("no record `{id}` in {}", dir.display()))?;
+            let record = a
+                .get(id)?
+                .with_context(|| format!("no record `{id}` in {}", dir.display()))?;
             if cli.json {
                 println!("{}", record.to_value());
             } else {
@@ -190,7 +216,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Checkpoint => {
             let cp = Archive::open(dir, &actor)?.checkpoint()?;
             if cli.json {
-                println!("{}", serde_json::json!({"size": cp.size, "checkpoint": cp.text}));
+                println!(
+                    "{}",
+                    serde_json::json!({"size": cp.size, "checkpoint": cp.text})
+                );
             } else {
                 print!("{}", cp.text);
             }
@@ -198,10 +227,15 @@ fn run(cli: Cli) -> Result<()> {
         Command::Verify { checkpoints } => {
             let mut given = Vec::new();
             for path in checkpoints {
-                given.push(std::fs::read_to_string(path).with_context(|| format!("cannot read checkpoint {}", path.display()))?);
+                given.push(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read checkpoint {}", path.display()))?,
+                );
             }
             let a = Archive::open(dir, &actor)?;
-            let report = a.verify(&given).with_context(|| format!("verification of {} FAILED", dir.display()))?;
+            let report = a
+                .verify(&given)
+                .with_context(|| format!("verification of {} FAILED", dir.display()))?;
             let root: String = report.root.0.iter().map(|b| format!("{b:02x}")).collect();
             if cli.json {
                 println!(
@@ -217,15 +251,23 @@ fn run(cli: Cli) -> Result<()> {
                     report.checkpoints.len()
                 );
                 if report.redacted > 0 {
-                    println!("{} operations have redacted payloads (their headers still verify)", report.redacted);
+                    println!(
+                        "{} operations have redacted payloads (their headers still verify)",
+                        report.redacted
+                    );
                 }
             }
         }
-        Command::Export { format: Format::Json, clearance, out } => {
+        Command::Export {
+            format: Format::Json,
+            clearance,
+            out,
+        } => {
             let records = Archive::open(dir, &actor)?.export(*clearance)?;
             let text = serde_json::to_string_pretty(&records)?;
             match out {
-                Some(path) => std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => std::fs::write(path, text + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))?,
                 None => println!("{text}"),
             }
         }
@@ -234,7 +276,8 @@ fn run(cli: Cli) -> Result<()> {
             let context = format!("{}: ", file.display());
             if *dry_run {
                 for (i, r) in records.into_iter().enumerate() {
-                    rightsdoc_model::validate(r).map_err(|e| anyhow::anyhow!("{context}record {}: {e}", i + 1))?;
+                    rightsdoc_model::validate(r)
+                        .map_err(|e| anyhow::anyhow!("{context}record {}: {e}", i + 1))?;
                 }
                 println!("{}: valid (dry run, nothing written)", file.display());
             } else {
@@ -264,31 +307,43 @@ fn read_json_input(file: Option<&Path>, data: Option<&str>) -> Result<Value> {
             std::io::stdin().read_to_string(&mut s)?;
             (s, "standard input".to_string())
         }
-        (Some(p), None) => (std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?, p.display().to_string()),
-        (None, None) => bail!("give the record as -f FILE.json, -f - (standard input) or --data '{{…}}'"),
+        (Some(p), None) => (
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+            p.display().to_string(),
+        ),
+        (None, None) => {
+            bail!("give the record as -f FILE.json, -f - (standard input) or --data '{{…}}'")
+        }
     };
     serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))
 }
 
 /// A JSON array of records, or JSON Lines.
 fn read_records(path: &Path) -> Result<Vec<Value>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('[') {
-        let v: Vec<Value> = serde_json::from_str(trimmed).with_context(|| format!("{} is not a valid JSON array of records", path.display()))?;
+        let v: Vec<Value> = serde_json::from_str(trimmed)
+            .with_context(|| format!("{} is not a valid JSON array of records", path.display()))?;
         return Ok(v);
     }
     trimmed
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| serde_json::from_str(l).with_context(|| format!("{}: line {} is not valid JSON", path.display(), i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}: line {} is not valid JSON", path.display(), i + 1))
+        })
         .collect()
 }
 
 /// Field-level summary of what changed between two versions of a record.
 fn describe_diff(before: &Value, after: &Value) -> Vec<String> {
-    let (Value::Object(b), Value::Object(a)) = (before, after) else { return vec![format!("{after}")] };
+    let (Value::Object(b), Value::Object(a)) = (before, after) else {
+        return vec![format!("{after}")];
+    };
     let mut out = Vec::new();
     for (k, v) in a {
         match b.get(k) {

@@ -2,7 +2,7 @@
 //! their labels, references with the referenced record's label, citations with source titles.
 
 use rightsdoc_archive::Archive;
-use rightsdoc_model::{vocab::vocabularies, Field, Record, Ty};
+use rightsdoc_model::{Field, Record, Ty, vocab::vocabularies};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -13,7 +13,12 @@ pub fn record(archive: &Archive, record: &Record) -> String {
     let _ = writeln!(out, "  classification: {}", record.classification);
     for field in schema.fields {
         if let Some(v) = record.body.get(field.name) {
-            let _ = writeln!(out, "  {}: {}", field.name, value(archive, field, v, "    "));
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                field.name,
+                value(archive, field, v, "    ")
+            );
         }
     }
     if let Some(c) = record.body.get("citations") {
@@ -62,18 +67,32 @@ fn one(archive: &Archive, field: &Field, v: &Value, indent: &str) -> String {
             d.get("original").and_then(Value::as_str).unwrap_or("")
         ),
         (Ty::Names, Value::Object(n)) => {
-            let lang = n.get("lang").and_then(Value::as_str).map(|l| format!(" [{l}]")).unwrap_or_default();
-            format!("{}{lang}", n.get("value").and_then(Value::as_str).unwrap_or(""))
+            let lang = n
+                .get("lang")
+                .and_then(Value::as_str)
+                .map(|l| format!(" [{l}]"))
+                .unwrap_or_default();
+            format!(
+                "{}{lang}",
+                n.get("value").and_then(Value::as_str).unwrap_or("")
+            )
         }
         (Ty::Object(fields), Value::Object(o)) => fields
             .iter()
-            .filter_map(|f| o.get(f.name).map(|x| format!("{}: {}", f.name, one(archive, f, x, indent))))
+            .filter_map(|f| {
+                o.get(f.name)
+                    .map(|x| format!("{}: {}", f.name, one(archive, f, x, indent)))
+            })
             .collect::<Vec<_>>()
             .join(", "),
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     };
-    let meta = if wrapped || matches!(field.ty, Ty::Object(_) | Ty::Names) { v } else { &Value::Null };
+    let meta = if wrapped || matches!(field.ty, Ty::Object(_) | Ty::Names) {
+        v
+    } else {
+        &Value::Null
+    };
     if let Some(c) = meta.get("classification").and_then(Value::as_str) {
         let _ = write!(s, " [{c}]");
     }

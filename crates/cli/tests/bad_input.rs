@@ -14,18 +14,42 @@ fn bad_records_are_refused_and_change_nothing() {
     let cases: &[(&str, &str)] = &[
         (r#"{"kind":"person","names":["A"]"#, "not valid JSON"),
         (r#"{"kind":"spaceship"}"#, "unknown kind `spaceship`"),
-        (r#"{"kind":"person","names":["A"],"hair":"brown"}"#, "field `hair`"),
-        (r#"{"kind":"person","names":["A"],"birth":"19x5"}"#, "field `birth`"),
-        (r#"{"kind":"person","names":["A"],"birth":"1988-02-30"}"#, "field `birth`"),
-        (r#"{"kind":"event","title":"x","period":"1990/1988"}"#, "field `period`"),
-        (r#"{"kind":"act","victim":"psn_nobody","act_type":"execution"}"#, "field `victim`"),
-        (r#"{"kind":"act","victim":"psn_nobody","act_type":"beheading-by-laser"}"#, "field `act_type`"),
-        (r#"{"kind":"event","title":"x","citations":[{"source":"src_missing"}]}"#, "citations[0].source"),
+        (
+            r#"{"kind":"person","names":["A"],"hair":"brown"}"#,
+            "field `hair`",
+        ),
+        (
+            r#"{"kind":"person","names":["A"],"birth":"19x5"}"#,
+            "field `birth`",
+        ),
+        (
+            r#"{"kind":"person","names":["A"],"birth":"1988-02-30"}"#,
+            "field `birth`",
+        ),
+        (
+            r#"{"kind":"event","title":"x","period":"1990/1988"}"#,
+            "field `period`",
+        ),
+        (
+            r#"{"kind":"act","victim":"psn_nobody","act_type":"execution"}"#,
+            "field `victim`",
+        ),
+        (
+            r#"{"kind":"act","victim":"psn_nobody","act_type":"beheading-by-laser"}"#,
+            "field `act_type`",
+        ),
+        (
+            r#"{"kind":"event","title":"x","citations":[{"source":"src_missing"}]}"#,
+            "citations[0].source",
+        ),
         (r#"{"kind":"person","names":[]}"#, "field `names`"),
     ];
     for (json, expect) in cases {
         let err = fails(a, &["add", "--data", json]);
-        assert!(err.contains(expect), "for {json}: expected `{expect}` in: {err}");
+        assert!(
+            err.contains(expect),
+            "for {json}: expected `{expect}` in: {err}"
+        );
     }
     let err = fails(a, &["edit", &person, "--data", r#"{"death":"1367-13 SH"}"#]);
     assert!(err.contains("field `death`"), "{err}");
@@ -34,7 +58,10 @@ fn bad_records_are_refused_and_change_nothing() {
     let file = tmp.path().join("batch.json");
     std::fs::write(&file, r#"[{"kind":"person","names":["Good One"]},{"kind":"person","names":["Bad"],"sex":"sometimes"}]"#).unwrap();
     let err = fails(a, &["import", file.to_str().unwrap()]);
-    assert!(err.contains("batch.json") && err.contains("record 2") && err.contains("field `sex`"), "{err}");
+    assert!(
+        err.contains("batch.json") && err.contains("record 2") && err.contains("field `sex`"),
+        "{err}"
+    );
 
     assert_eq!(log_size(a), before, "a refused write changed the log");
     ok(a, &["verify"]);

@@ -17,7 +17,11 @@ pub fn rightsdoc(archive: &Path, args: &[&str]) -> Output {
 /// Run and require success; returns trimmed stdout.
 pub fn ok(archive: &Path, args: &[&str]) -> String {
     let out = rightsdoc(archive, args);
-    assert!(out.status.success(), "rightsdoc {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "rightsdoc {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -25,8 +29,16 @@ pub fn ok(archive: &Path, args: &[&str]) -> String {
 pub fn fails(archive: &Path, args: &[&str]) -> String {
     let out = rightsdoc(archive, args);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(!out.status.success(), "rightsdoc {args:?} succeeded: {}", String::from_utf8_lossy(&out.stdout));
-    assert_eq!(err.trim_end().lines().count(), 1, "error is not one line: {err}");
+    assert!(
+        !out.status.success(),
+        "rightsdoc {args:?} succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "error is not one line: {err}"
+    );
     err
 }
 

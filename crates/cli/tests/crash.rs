@@ -10,8 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn ids_in(archive: &std::path::Path) -> BTreeSet<String> {
-    let v: Vec<serde_json::Value> = serde_json::from_str(&ok(archive, &["export", "--clearance", "confidential"])).unwrap();
-    v.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect()
+    let v: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(archive, &["export", "--clearance", "confidential"])).unwrap();
+    v.iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// SIGKILL the child's whole process group (it was spawned as the group's leader).
@@ -58,26 +61,46 @@ fn kill_dash_nine_loses_no_acknowledged_write() {
         }
         let present = ids_in(&a);
         let lost: Vec<_> = acknowledged.difference(&present).collect();
-        assert!(lost.is_empty(), "round {round} (seed {seed}): acknowledged ids lost: {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "round {round} (seed {seed}): acknowledged ids lost: {lost:?}"
+        );
         ok(&a, &["verify"]);
     }
-    assert!(acknowledged.len() > 12, "the writer barely ran; the test proved little ({} writes)", acknowledged.len());
+    assert!(
+        acknowledged.len() > 12,
+        "the writer barely ran; the test proved little ({} writes)",
+        acknowledged.len()
+    );
 
     // A large import killed mid-way is all or nothing.
     let file = tmp.path().join("batch.jsonl");
-    let lines: Vec<String> = (0..3000).map(|i| format!(r#"{{"kind":"person","id":"psn_batch-{i}","names":["Batch {i}"]}}"#)).collect();
+    let lines: Vec<String> = (0..3000)
+        .map(|i| format!(r#"{{"kind":"person","id":"psn_batch-{i}","names":["Batch {i}"]}}"#))
+        .collect();
     std::fs::write(&file, lines.join("\n")).unwrap();
     for round in 0..4 {
         let mut child = Command::new(bin)
-            .args(["--archive", a.to_str().unwrap(), "import", file.to_str().unwrap()])
+            .args([
+                "--archive",
+                a.to_str().unwrap(),
+                "import",
+                file.to_str().unwrap(),
+            ])
             .stdout(Stdio::null())
             .process_group(0)
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(rng.gen_range(5..400)));
         kill_group(&mut child);
-        let batch = ids_in(&a).iter().filter(|id| id.starts_with("psn_batch-")).count();
-        assert!(batch == 0 || batch == 3000, "round {round} (seed {seed}): a killed import left {batch} of 3000 records");
+        let batch = ids_in(&a)
+            .iter()
+            .filter(|id| id.starts_with("psn_batch-"))
+            .count();
+        assert!(
+            batch == 0 || batch == 3000,
+            "round {round} (seed {seed}): a killed import left {batch} of 3000 records"
+        );
         ok(&a, &["verify"]);
     }
 }

@@ -4,7 +4,16 @@ mod common;
 use common::*;
 use std::path::Path;
 
-const TABLES: &[&str] = &["meta", "log", "payloads", "tree", "checkpoints", "records", "names", "refs"];
+const TABLES: &[&str] = &[
+    "meta",
+    "log",
+    "payloads",
+    "tree",
+    "checkpoints",
+    "records",
+    "names",
+    "refs",
+];
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to.join("keys")).unwrap();
@@ -18,16 +27,33 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out
 }
 
 fn build_archive(a: &Path) {
     ok(a, &["init"]);
-    let src = add(a, r#"{"kind":"source","title":"A report","source_type":"report","reliability":"B"}"#);
-    let p = add(a, &format!(r#"{{"kind":"person","names":["محمد رضایی","Mohammad Rezaei"],"birth":"1962","citations":["{src}"]}}"#));
-    add(a, &format!(r#"{{"kind":"act","victim":"{p}","act_type":"execution","date":"1988-08","citations":["{src}"]}}"#));
+    let src = add(
+        a,
+        r#"{"kind":"source","title":"A report","source_type":"report","reliability":"B"}"#,
+    );
+    let p = add(
+        a,
+        &format!(
+            r#"{{"kind":"person","names":["محمد رضایی","Mohammad Rezaei"],"birth":"1962","citations":["{src}"]}}"#
+        ),
+    );
+    add(
+        a,
+        &format!(
+            r#"{{"kind":"act","victim":"{p}","act_type":"execution","date":"1988-08","citations":["{src}"]}}"#
+        ),
+    );
     ok(a, &["checkpoint"]);
 }
 
@@ -46,9 +72,19 @@ fn a_flipped_byte_in_any_table_fails_verification() {
         let (page_size, root) = {
             let conn = rusqlite::Connection::open(&db).unwrap();
             conn.execute_batch("VACUUM").unwrap();
-            let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
-            let root: i64 = conn.query_row("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0)).unwrap();
-            let rows: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            let page_size: i64 = conn
+                .query_row("PRAGMA page_size", [], |r| r.get(0))
+                .unwrap();
+            let root: i64 = conn
+                .query_row(
+                    "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                    [table],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let rows: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap();
             assert!(rows > 0, "{table} is empty, the test would prove nothing");
             (page_size, root)
         };

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Classification {
     #[default]
@@ -44,7 +46,9 @@ impl FromStr for Classification {
             "public" => Ok(Self::Public),
             "restricted" => Ok(Self::Restricted),
             "confidential" => Ok(Self::Confidential),
-            other => Err(format!("`{other}` is not a classification; use public, restricted or confidential")),
+            other => Err(format!(
+                "`{other}` is not a classification; use public, restricted or confidential"
+            )),
         }
     }
 }

@@ -10,7 +10,9 @@ const ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
 /// A fresh random id (80 bits: collisions are negligible at millions of records).
 pub fn generate(kind: Kind) -> String {
     let mut rng = rand::thread_rng();
-    let slug: String = (0..16).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let slug: String = (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect();
     format!("{}_{slug}", kind.schema().prefix)
 }
 
@@ -18,15 +20,21 @@ pub fn generate(kind: Kind) -> String {
 pub fn check(kind: Kind, id: &str) -> Result<(), String> {
     let prefix = kind.schema().prefix;
     let Some(slug) = id.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) else {
-        return Err(format!("`{id}` is not a {kind} id (they start with `{prefix}_`)"));
+        return Err(format!(
+            "`{id}` is not a {kind} id (they start with `{prefix}_`)"
+        ));
     };
     let ok = (1..=64).contains(&slug.len())
         && !slug.starts_with('-')
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(format!("`{id}`: after `{prefix}_` an id has 1–64 lower-case letters, digits or hyphens"))
+        Err(format!(
+            "`{id}`: after `{prefix}_` an id has 1–64 lower-case letters, digits or hyphens"
+        ))
     }
 }
 

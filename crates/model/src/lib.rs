@@ -12,8 +12,8 @@ mod validate;
 pub mod vocab;
 
 pub use classification::Classification;
-pub use record::{plain_str, NameEntry, Record, Reference};
-pub use schema::{Field, Kind, KindSchema, Ty};
-pub use validate::{validate, ValidationError};
+pub use record::{NameEntry, Record, Reference, plain_str};
 pub use rightsdoc_dates as dates;
 pub use rightsdoc_names as names;
+pub use schema::{Field, Kind, KindSchema, Ty};
+pub use validate::{ValidationError, validate};

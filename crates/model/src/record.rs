@@ -2,7 +2,7 @@
 
 use crate::classification::Classification;
 use crate::schema::{Kind, Ty};
-use crate::validate::{validate, ValidationError};
+use crate::validate::{ValidationError, validate};
 use serde_json::{Map, Value};
 
 /// A record in its normalized form: what the log holds and the projections show.
@@ -43,13 +43,19 @@ impl Record {
     /// Apply an RFC 7396 JSON merge patch and re-validate. `kind` and `id` cannot change.
     pub fn apply_patch(&self, patch: &Value) -> Result<Record, ValidationError> {
         let Value::Object(p) = patch else {
-            return Err(ValidationError { path: String::new(), message: "a patch must be a JSON object (RFC 7396 merge patch)".into() });
+            return Err(ValidationError {
+                path: String::new(),
+                message: "a patch must be a JSON object (RFC 7396 merge patch)".into(),
+            });
         };
         for fixed in ["kind", "id"] {
             if let Some(v) = p.get(fixed)
                 && v != &self.body[fixed]
             {
-                return Err(ValidationError { path: fixed.into(), message: "cannot be changed by an edit".into() });
+                return Err(ValidationError {
+                    path: fixed.into(),
+                    message: "cannot be changed by an edit".into(),
+                });
             }
         }
         let mut merged = self.to_value();
@@ -60,11 +66,25 @@ impl Record {
     /// Every name in the record's `Names` fields.
     pub fn names(&self) -> Vec<NameEntry> {
         let mut out = Vec::new();
-        for field in self.kind.schema().fields.iter().filter(|f| matches!(f.ty, Ty::Names)) {
-            let Some(Value::Array(names)) = self.body.get(field.name) else { continue };
+        for field in self
+            .kind
+            .schema()
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, Ty::Names))
+        {
+            let Some(Value::Array(names)) = self.body.get(field.name) else {
+                continue;
+            };
             for n in names {
-                let Some(value) = n.get("value").and_then(Value::as_str) else { continue };
-                let own = n.get("classification").and_then(Value::as_str).and_then(|c| c.parse().ok()).unwrap_or_default();
+                let Some(value) = n.get("value").and_then(Value::as_str) else {
+                    continue;
+                };
+                let own = n
+                    .get("classification")
+                    .and_then(Value::as_str)
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or_default();
                 out.push(NameEntry {
                     value: value.to_string(),
                     lang: n.get("lang").and_then(Value::as_str).map(str::to_string),
@@ -80,7 +100,11 @@ impl Record {
 
     /// A short human label: the first public name, or the title, role or text.
     pub fn label(&self) -> String {
-        let first_name = self.names().into_iter().find(|n| n.classification == Classification::Public).map(|n| n.value);
+        let first_name = self
+            .names()
+            .into_iter()
+            .find(|n| n.classification == Classification::Public)
+            .map(|n| n.value);
         let text = |k: &str| self.body.get(k).and_then(plain_str).map(str::to_string);
         first_name
             .or_else(|| text("title"))
@@ -112,23 +136,36 @@ pub fn plain_str(v: &Value) -> Option<&str> {
 }
 
 fn classification_of(v: &Value) -> Classification {
-    v.get("classification").and_then(Value::as_str).and_then(|c| c.parse().ok()).unwrap_or_default()
+    v.get("classification")
+        .and_then(Value::as_str)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_default()
+}
+
+/// May a reader with `clearance` see this nested value? Only objects carry a classification.
+fn visible(child: &Value, clearance: Classification) -> bool {
+    !child.is_object() || clearance.permits(classification_of(child))
 }
 
 fn strip_above(v: &mut Value, clearance: Classification) {
     match v {
         Value::Object(map) => {
-            map.retain(|k, child| k == "classification" || !(child.is_object() && !clearance.permits(classification_of(child))));
+            map.retain(|k, child| k == "classification" || visible(child, clearance));
             for (k, child) in map.iter_mut() {
-                if k != "classification" {
-                    strip_above(child, clearance);
+                if k == "classification" {
+                    continue;
+                }
+                let before = child.as_array().map(Vec::len);
+                strip_above(child, clearance);
+                // A field whose every (conflicting) value was removed goes too.
+                if before.is_some_and(|n| n > 0) && child.as_array().is_some_and(Vec::is_empty) {
+                    *child = Value::Null;
                 }
             }
-            // A field whose every conflicting value was removed is removed too.
-            map.retain(|_, child| !matches!(child, Value::Array(a) if a.is_empty()) );
+            map.retain(|_, child| !child.is_null());
         }
         Value::Array(items) => {
-            items.retain(|child| !(child.is_object() && !clearance.permits(classification_of(child))));
+            items.retain(|child| visible(child, clearance));
             for child in items.iter_mut() {
                 strip_above(child, clearance);
             }

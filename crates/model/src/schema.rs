@@ -61,7 +61,10 @@ impl Kind {
     }
 
     pub fn schema(self) -> &'static KindSchema {
-        SCHEMAS.iter().find(|s| s.kind == self).expect("every kind has a schema")
+        SCHEMAS
+            .iter()
+            .find(|s| s.kind == self)
+            .expect("every kind has a schema")
     }
 }
 
@@ -78,7 +81,10 @@ pub enum Ty {
     Text,
     /// Free text (descriptions, quotes).
     LongText,
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     Number,
     Bool,
     /// An EDTF date (or a Solar Hijri date, converted); see `rightsdoc-dates`.
@@ -111,7 +117,15 @@ pub struct Field {
 }
 
 const fn f(name: &'static str, ty: Ty, help: &'static str) -> Field {
-    Field { name, ty, required: false, many: false, conflicts: false, default_class: Classification::Public, help }
+    Field {
+        name,
+        ty,
+        required: false,
+        many: false,
+        conflicts: false,
+        default_class: Classification::Public,
+        help,
+    }
 }
 
 impl Field {
@@ -156,8 +170,16 @@ const PEOPLE_OR_ORGS: &[Kind] = &[Person, Organization];
 
 const LIST_ENTRY: &[Field] = &[
     f("list", Ty::Ref(&[List]), "the list").required(),
-    f("entry", Ty::Text, "the row, number or page of this person in the list"),
-    f("name_as_listed", Ty::Text, "the name exactly as the list gives it"),
+    f(
+        "entry",
+        Ty::Text,
+        "the row, number or page of this person in the list",
+    ),
+    f(
+        "name_as_listed",
+        Ty::Text,
+        "the name exactly as the list gives it",
+    ),
 ];
 
 const SITE_STATUS: &[Field] = &[
@@ -166,17 +188,57 @@ const SITE_STATUS: &[Field] = &[
 ];
 
 const ASSESSMENT: &[Field] = &[
-    f("status", Ty::Vocab("implementation_status"), "implementation status").required(),
-    f("about", Ty::Text, "what was assessed, when not a single recommendation"),
-    f("assessor", Ty::Ref(&[Source]), "the source that made the assessment"),
+    f(
+        "status",
+        Ty::Vocab("implementation_status"),
+        "implementation status",
+    )
+    .required(),
+    f(
+        "about",
+        Ty::Text,
+        "what was assessed, when not a single recommendation",
+    ),
+    f(
+        "assessor",
+        Ty::Ref(&[Source]),
+        "the source that made the assessment",
+    ),
     f("date", Ty::Date, "date of the assessment"),
 ];
 
 const FIGURE_VALUE: &[Field] = &[
-    f("count", Ty::Int { min: 0, max: 100_000_000 }, "the figure").required(),
-    f("low", Ty::Int { min: 0, max: 100_000_000 }, "low end of a range"),
-    f("high", Ty::Int { min: 0, max: 100_000_000 }, "high end of a range"),
-    f("count_kind", Ty::Vocab("count_kind"), "documented minimum, estimate, claim…").required(),
+    f(
+        "count",
+        Ty::Int {
+            min: 0,
+            max: 100_000_000,
+        },
+        "the figure",
+    )
+    .required(),
+    f(
+        "low",
+        Ty::Int {
+            min: 0,
+            max: 100_000_000,
+        },
+        "low end of a range",
+    ),
+    f(
+        "high",
+        Ty::Int {
+            min: 0,
+            max: 100_000_000,
+        },
+        "high end of a range",
+    ),
+    f(
+        "count_kind",
+        Ty::Vocab("count_kind"),
+        "documented minimum, estimate, claim…",
+    )
+    .required(),
 ];
 
 static SCHEMAS: &[KindSchema] = &[
@@ -191,14 +253,28 @@ static SCHEMAS: &[KindSchema] = &[
             f("birth", Ty::Date, "date of birth (EDTF)").conflicts(),
             f("death", Ty::Date, "date of death (EDTF)").conflicts(),
             f("birth_place", Ty::Ref(&[Place]), "place of birth"),
-            f("father_name", Ty::Text, "father's name, as used in Iranian records"),
+            f(
+                "father_name",
+                Ty::Text,
+                "father's name, as used in Iranian records",
+            ),
             f("nationality", Ty::Text, "nationality"),
             f("ethnicity", Ty::Text, "ethnicity (sensitive)").default_class(Restricted),
             f("religion", Ty::Text, "religion or belief (sensitive)").default_class(Restricted),
-            f("political_affiliation", Ty::Text, "affiliation attributed to the person (sensitive)").default_class(Restricted),
+            f(
+                "political_affiliation",
+                Ty::Text,
+                "affiliation attributed to the person (sensitive)",
+            )
+            .default_class(Restricted),
             f("occupation", Ty::Text, "occupation"),
             f("photo", Ty::Ref(&[Evidence]), "photograph"),
-            f("lists", Ty::Object(LIST_ENTRY), "victim lists this person appears on").many(),
+            f(
+                "lists",
+                Ty::Object(LIST_ENTRY),
+                "victim lists this person appears on",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -209,8 +285,17 @@ static SCHEMAS: &[KindSchema] = &[
         fields: &[
             f("names", Ty::Names, "names in every script").required(),
             f("org_type", Ty::Vocab("org_type"), "kind of organization"),
-            f("parent", Ty::Ref(&[Organization]), "the organization this one is part of"),
-            f("jurisdiction", Ty::Ref(&[Place]), "area of jurisdiction or operation").many(),
+            f(
+                "parent",
+                Ty::Ref(&[Organization]),
+                "the organization this one is part of",
+            ),
+            f(
+                "jurisdiction",
+                Ty::Ref(&[Place]),
+                "area of jurisdiction or operation",
+            )
+            .many(),
             f("period", Ty::Date, "when it existed (EDTF interval)"),
         ],
     },
@@ -223,7 +308,12 @@ static SCHEMAS: &[KindSchema] = &[
             f("person", Ty::Ref(&[Person]), "who held the post").required(),
             f("organization", Ty::Ref(&[Organization]), "where").required(),
             f("role", Ty::Text, "the post, e.g. \"Head of the Judiciary\"").required(),
-            f("period", Ty::Date, "when (EDTF interval; `2021/..` = still holds it)").conflicts(),
+            f(
+                "period",
+                Ty::Date,
+                "when (EDTF interval; `2021/..` = still holds it)",
+            )
+            .conflicts(),
         ],
     },
     KindSchema {
@@ -236,7 +326,12 @@ static SCHEMAS: &[KindSchema] = &[
             f("place_type", Ty::Vocab("place_type"), "kind of place").required(),
             f("point", Ty::Point, "WGS84 position"),
             f("parent", Ty::Ref(&[Place]), "the place this one lies in"),
-            f("status", Ty::Object(SITE_STATUS), "status history (intact, damaged, built over…)").many(),
+            f(
+                "status",
+                Ty::Object(SITE_STATUS),
+                "status history (intact, damaged, built over…)",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -249,8 +344,17 @@ static SCHEMAS: &[KindSchema] = &[
             f("title_fa", Ty::Text, "title in Persian"),
             f("period", Ty::Date, "when (EDTF)").conflicts(),
             f("places", Ty::Ref(&[Place]), "where").many(),
-            f("parent", Ty::Ref(&[Event]), "the larger event this is part of"),
-            f("act_types", Ty::Vocab("act_type"), "violations in this event").many(),
+            f(
+                "parent",
+                Ty::Ref(&[Event]),
+                "the larger event this is part of",
+            ),
+            f(
+                "act_types",
+                Ty::Vocab("act_type"),
+                "violations in this event",
+            )
+            .many(),
             f("description", Ty::LongText, "what happened"),
         ],
     },
@@ -265,8 +369,18 @@ static SCHEMAS: &[KindSchema] = &[
             f("event", Ty::Ref(&[Event]), "the event it belongs to"),
             f("date", Ty::Date, "when (EDTF)").conflicts(),
             f("place", Ty::Ref(&[Place]), "where"),
-            f("offence_date", Ty::Date, "date of the alleged offence (for juvenile-offender status)").conflicts(),
-            f("age_at_offence", Ty::Int { min: 0, max: 120 }, "age at the alleged offence, where a source states it").conflicts(),
+            f(
+                "offence_date",
+                Ty::Date,
+                "date of the alleged offence (for juvenile-offender status)",
+            )
+            .conflicts(),
+            f(
+                "age_at_offence",
+                Ty::Int { min: 0, max: 120 },
+                "age at the alleged offence, where a source states it",
+            )
+            .conflicts(),
             f("outcome", Ty::Text, "outcome"),
         ],
     },
@@ -276,7 +390,12 @@ static SCHEMAS: &[KindSchema] = &[
         prefix: "inv",
         plural: "involvements",
         fields: &[
-            f("actor", Ty::Ref(PEOPLE_OR_ORGS), "the person or organization").required(),
+            f(
+                "actor",
+                Ty::Ref(PEOPLE_OR_ORGS),
+                "the person or organization",
+            )
+            .required(),
             f("role", Ty::Vocab("involvement_role"), "what they did").required(),
             f("event", Ty::Ref(&[Event]), "the event"),
             f("act", Ty::Ref(&[Act]), "the act"),
@@ -298,8 +417,17 @@ static SCHEMAS: &[KindSchema] = &[
             f("trial_date", Ty::Date, "date of trial"),
             f("sentence", Ty::Text, "sentence").conflicts(),
             f("sentence_date", Ty::Date, "date of sentence"),
-            f("prisoner_of_conscience", Ty::Bool, "held for peaceful exercise of rights"),
-            f("fair_trial_concerns", Ty::Text, "e.g. no lawyer, forced confession").many(),
+            f(
+                "prisoner_of_conscience",
+                Ty::Bool,
+                "held for peaceful exercise of rights",
+            ),
+            f(
+                "fair_trial_concerns",
+                Ty::Text,
+                "e.g. no lawyer, forced confession",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -309,7 +437,12 @@ static SCHEMAS: &[KindSchema] = &[
         plural: "sources",
         fields: &[
             f("title", Ty::Text, "title").required(),
-            f("source_type", Ty::Vocab("source_type"), "report, book, testimony…").required(),
+            f(
+                "source_type",
+                Ty::Vocab("source_type"),
+                "report, book, testimony…",
+            )
+            .required(),
             f("publisher", Ty::Text, "publisher or author organization"),
             f("authors", Ty::Text, "authors").many(),
             f("date", Ty::Date, "publication date (EDTF)"),
@@ -317,8 +450,18 @@ static SCHEMAS: &[KindSchema] = &[
             f("url", Ty::Url, "where it can be read"),
             f("archive_url", Ty::Url, "an archived copy"),
             f("language", Ty::Text, "language code"),
-            f("witness", Ty::Text, "the witness's identity (confidential unless stated)").default_class(Confidential),
-            f("evidence", Ty::Ref(&[Evidence]), "stored files of this source").many(),
+            f(
+                "witness",
+                Ty::Text,
+                "the witness's identity (confidential unless stated)",
+            )
+            .default_class(Confidential),
+            f(
+                "evidence",
+                Ty::Ref(&[Evidence]),
+                "stored files of this source",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -328,7 +471,11 @@ static SCHEMAS: &[KindSchema] = &[
         plural: "lists",
         fields: &[
             f("title", Ty::Text, "title").required(),
-            f("source", Ty::Ref(&[Source]), "the source that published the list"),
+            f(
+                "source",
+                Ty::Ref(&[Source]),
+                "the source that published the list",
+            ),
             f("compiled", Ty::Date, "when compiled"),
             f("description", Ty::LongText, "scope and method"),
         ],
@@ -341,15 +488,60 @@ static SCHEMAS: &[KindSchema] = &[
         fields: &[
             f("state", Ty::Text, "state under review").required(),
             f("cycle", Ty::Int { min: 1, max: 20 }, "UPR cycle").required(),
-            f("session", Ty::Int { min: 1, max: 200 }, "Working Group session"),
+            f(
+                "session",
+                Ty::Int { min: 1, max: 200 },
+                "Working Group session",
+            ),
             f("date", Ty::Date, "date of the review"),
             f("adoption_date", Ty::Date, "adoption of the outcome"),
-            f("outcome_document", Ty::Text, "UN symbol of the Working Group report"),
-            f("recommendations_received", Ty::Int { min: 0, max: 10_000 }, "recommendations received").conflicts(),
-            f("supported", Ty::Int { min: 0, max: 10_000 }, "supported (accepted)").conflicts(),
-            f("partially_supported", Ty::Int { min: 0, max: 10_000 }, "partially supported").conflicts(),
-            f("noted", Ty::Int { min: 0, max: 10_000 }, "noted (not accepted)").conflicts(),
-            f("assessments", Ty::Object(ASSESSMENT), "implementation assessments of the cycle").many(),
+            f(
+                "outcome_document",
+                Ty::Text,
+                "UN symbol of the Working Group report",
+            ),
+            f(
+                "recommendations_received",
+                Ty::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                "recommendations received",
+            )
+            .conflicts(),
+            f(
+                "supported",
+                Ty::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                "supported (accepted)",
+            )
+            .conflicts(),
+            f(
+                "partially_supported",
+                Ty::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                "partially supported",
+            )
+            .conflicts(),
+            f(
+                "noted",
+                Ty::Int {
+                    min: 0,
+                    max: 10_000,
+                },
+                "noted (not accepted)",
+            )
+            .conflicts(),
+            f(
+                "assessments",
+                Ty::Object(ASSESSMENT),
+                "implementation assessments of the cycle",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -361,14 +553,34 @@ static SCHEMAS: &[KindSchema] = &[
             f("review", Ty::Ref(&[Review]), "the review it was made in"),
             f("state_under_review", Ty::Text, "state under review").required(),
             f("cycle", Ty::Int { min: 1, max: 20 }, "UPR cycle"),
-            f("session", Ty::Int { min: 1, max: 200 }, "Working Group session"),
+            f(
+                "session",
+                Ty::Int { min: 1, max: 200 },
+                "Working Group session",
+            ),
             f("paragraph", Ty::Text, "paragraph number in the report"),
-            f("recommending_states", Ty::Text, "states that made it").many().required(),
+            f("recommending_states", Ty::Text, "states that made it")
+                .many()
+                .required(),
             f("text", Ty::LongText, "the recommendation").required(),
             f("themes", Ty::Vocab("theme"), "UPR Info issues").many(),
-            f("action_category", Ty::Int { min: 1, max: 5 }, "UPR Info action category (5 = specific action)"),
-            f("response", Ty::Vocab("upr_response"), "the state's response").conflicts(),
-            f("implementation", Ty::Object(ASSESSMENT), "implementation assessments over time").many(),
+            f(
+                "action_category",
+                Ty::Int { min: 1, max: 5 },
+                "UPR Info action category (5 = specific action)",
+            ),
+            f(
+                "response",
+                Ty::Vocab("upr_response"),
+                "the state's response",
+            )
+            .conflicts(),
+            f(
+                "implementation",
+                Ty::Object(ASSESSMENT),
+                "implementation assessments over time",
+            )
+            .many(),
         ],
     },
     KindSchema {
@@ -382,7 +594,13 @@ static SCHEMAS: &[KindSchema] = &[
             f("place", Ty::Ref(&[Place]), "place the figure is about"),
             f("event", Ty::Ref(&[Event]), "event the figure is about"),
             f("period", Ty::Date, "period covered (EDTF)").required(),
-            f("values", Ty::Object(FIGURE_VALUE), "reported values, each with its sources; conflicting values stay side by side").many().required(),
+            f(
+                "values",
+                Ty::Object(FIGURE_VALUE),
+                "reported values, each with its sources; conflicting values stay side by side",
+            )
+            .many()
+            .required(),
         ],
     },
     KindSchema {
@@ -392,7 +610,15 @@ static SCHEMAS: &[KindSchema] = &[
         plural: "evidence",
         fields: &[
             f("sha256", Ty::Text, "SHA-256 of the file").required(),
-            f("size", Ty::Int { min: 0, max: i64::MAX }, "bytes").required(),
+            f(
+                "size",
+                Ty::Int {
+                    min: 0,
+                    max: i64::MAX,
+                },
+                "bytes",
+            )
+            .required(),
             f("media_type", Ty::Text, "sniffed media type"),
             f("original_name", Ty::Text, "file name when acquired"),
             f("source", Ty::Ref(&[Source]), "the source it belongs to"),

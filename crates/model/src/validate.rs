@@ -7,7 +7,7 @@
 use crate::classification::Classification;
 use crate::id;
 use crate::record::{Record, Reference};
-use crate::schema::{Field, Kind, Ty, COMMON_FIELDS};
+use crate::schema::{COMMON_FIELDS, Field, Kind, Ty};
 use crate::vocab::vocabularies;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -33,17 +33,27 @@ impl fmt::Display for ValidationError {
 impl std::error::Error for ValidationError {}
 
 fn err<T>(path: &str, message: impl Into<String>) -> Result<T, ValidationError> {
-    Err(ValidationError { path: path.to_string(), message: message.into() })
+    Err(ValidationError {
+        path: path.to_string(),
+        message: message.into(),
+    })
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Validate and normalize a record. Without an `id` one is generated.
 pub fn validate(input: Value) -> Result<Record, ValidationError> {
     let Value::Object(obj) = input else {
-        return err("", "a record must be a JSON object like {\"kind\": \"person\", …}");
+        return err(
+            "",
+            "a record must be a JSON object like {\"kind\": \"person\", …}",
+        );
     };
     let kind_name = match obj.get("kind") {
         Some(Value::String(s)) => s.clone(),
@@ -51,14 +61,24 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
         None => return err("kind", format!("is required; one of: {}", kind_list())),
     };
     let Some(kind) = Kind::parse(&kind_name) else {
-        return err("kind", format!("unknown kind `{kind_name}`; one of: {}", kind_list()));
+        return err(
+            "kind",
+            format!("unknown kind `{kind_name}`; one of: {}", kind_list()),
+        );
     };
     let schema = kind.schema();
 
     for key in obj.keys() {
         if !COMMON_FIELDS.contains(&key.as_str()) && schema.field(key).is_none() {
             let known: Vec<&str> = schema.fields.iter().map(|f| f.name).collect();
-            return err(key, format!("unknown field for a {kind}; its fields are {} (and {})", known.join(", "), COMMON_FIELDS[2..].join(", ")));
+            return err(
+                key,
+                format!(
+                    "unknown field for a {kind}; its fields are {} (and {})",
+                    known.join(", "),
+                    COMMON_FIELDS[2..].join(", ")
+                ),
+            );
         }
     }
 
@@ -68,7 +88,10 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
     let id = match obj.get("id") {
         None | Some(Value::Null) => id::generate(kind),
         Some(Value::String(s)) => {
-            id::check(kind, s).map_err(|m| ValidationError { path: "id".into(), message: m })?;
+            id::check(kind, s).map_err(|m| ValidationError {
+                path: "id".into(),
+                message: m,
+            })?;
             s.clone()
         }
         Some(_) => return err("id", "must be a string"),
@@ -78,13 +101,19 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
         None | Some(Value::Null) => Classification::Public,
         Some(c) => v.classification("classification", c)?,
     };
-    out.insert("classification".into(), Value::String(classification.as_str().into()));
+    out.insert(
+        "classification".into(),
+        Value::String(classification.as_str().into()),
+    );
 
     for field in schema.fields {
         match obj.get(field.name) {
             None | Some(Value::Null) => {
                 if field.required {
-                    return err(field.name, format!("is required for a {kind} ({})", field.help));
+                    return err(
+                        field.name,
+                        format!("is required for a {kind} ({})", field.help),
+                    );
                 }
             }
             Some(value) => {
@@ -102,11 +131,21 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
     if kind == Kind::Involvement && !out.contains_key("event") && !out.contains_key("act") {
         return err("event", "an involvement needs an `event` or an `act`");
     }
-    Ok(Record { id, kind, classification, body: out, references: v.refs })
+    Ok(Record {
+        id,
+        kind,
+        classification,
+        body: out,
+        references: v.refs,
+    })
 }
 
 fn kind_list() -> String {
-    Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 struct Walker {
@@ -114,7 +153,12 @@ struct Walker {
 }
 
 impl Walker {
-    fn field(&mut self, path: &str, field: &Field, value: &Value) -> Result<Value, ValidationError> {
+    fn field(
+        &mut self,
+        path: &str,
+        field: &Field,
+        value: &Value,
+    ) -> Result<Value, ValidationError> {
         if field.many {
             let Value::Array(items) = value else {
                 return err(path, "must be a list (JSON array)");
@@ -130,7 +174,10 @@ impl Walker {
         }
         if let (Value::Array(items), false) = (value, matches!(field.ty, Ty::Names)) {
             if !field.conflicts {
-                return err(path, "takes one value, not a list (this field cannot hold conflicting values)");
+                return err(
+                    path,
+                    "takes one value, not a list (this field cannot hold conflicting values)",
+                );
             }
             if items.is_empty() {
                 return err(path, "a list of conflicting values must not be empty");
@@ -139,13 +186,22 @@ impl Walker {
             for (i, item) in items.iter().enumerate() {
                 out.push(self.value(&format!("{path}[{i}]"), field, item)?);
             }
-            return Ok(if out.len() == 1 { out.pop().expect("one item") } else { Value::Array(out) });
+            return Ok(if out.len() == 1 {
+                out.pop().expect("one item")
+            } else {
+                Value::Array(out)
+            });
         }
         self.value(path, field, value)
     }
 
     /// One value of a field: plain, or wrapped as `{"value", "citations", "classification", "note"}`.
-    fn value(&mut self, path: &str, field: &Field, value: &Value) -> Result<Value, ValidationError> {
+    fn value(
+        &mut self,
+        path: &str,
+        field: &Field,
+        value: &Value,
+    ) -> Result<Value, ValidationError> {
         let structured = matches!(field.ty, Ty::Object(_) | Ty::Names);
         let wrapped = !structured && matches!(value, Value::Object(o) if o.contains_key("value"));
         if !wrapped {
@@ -153,7 +209,10 @@ impl Walker {
             if field.default_class > Classification::Public && !structured {
                 let mut w = Map::new();
                 w.insert("value".into(), inner);
-                w.insert("classification".into(), Value::String(field.default_class.as_str().into()));
+                w.insert(
+                    "classification".into(),
+                    Value::String(field.default_class.as_str().into()),
+                );
                 return Ok(Value::Object(w));
             }
             return Ok(inner);
@@ -162,22 +221,37 @@ impl Walker {
         let mut out = Map::new();
         for key in obj.keys() {
             if !["value", "citations", "classification", "note"].contains(&key.as_str()) {
-                return err(&join(path, key), "unknown key in a cited value; use value, citations, classification, note");
+                return err(
+                    &join(path, key),
+                    "unknown key in a cited value; use value, citations, classification, note",
+                );
             }
         }
-        out.insert("value".into(), self.scalar(&join(path, "value"), &field.ty, &obj["value"])?);
+        out.insert(
+            "value".into(),
+            self.scalar(&join(path, "value"), &field.ty, &obj["value"])?,
+        );
         if let Some(c) = obj.get("citations") {
-            out.insert("citations".into(), self.citations(&join(path, "citations"), c)?);
+            out.insert(
+                "citations".into(),
+                self.citations(&join(path, "citations"), c)?,
+            );
         }
         let class = match obj.get("classification") {
             Some(c) => self.classification(&join(path, "classification"), c)?,
             None => field.default_class,
         };
         if class > Classification::Public {
-            out.insert("classification".into(), Value::String(class.as_str().into()));
+            out.insert(
+                "classification".into(),
+                Value::String(class.as_str().into()),
+            );
         }
         if let Some(n) = obj.get("note") {
-            out.insert("note".into(), self.scalar(&join(path, "note"), &Ty::LongText, n)?);
+            out.insert(
+                "note".into(),
+                self.scalar(&join(path, "note"), &Ty::LongText, n)?,
+            );
         }
         if out.len() == 1 {
             return Ok(out.remove("value").expect("value present"));
@@ -188,12 +262,18 @@ impl Walker {
     fn scalar(&mut self, path: &str, ty: &Ty, value: &Value) -> Result<Value, ValidationError> {
         match ty {
             Ty::Text | Ty::LongText => {
-                let Value::String(s) = value else { return err(path, "must be a string") };
+                let Value::String(s) = value else {
+                    return err(path, "must be a string");
+                };
                 let s = s.trim();
                 if s.is_empty() {
                     return err(path, "must not be empty");
                 }
-                let limit = if matches!(ty, Ty::Text) { 2_000 } else { 1_000_000 };
+                let limit = if matches!(ty, Ty::Text) {
+                    2_000
+                } else {
+                    1_000_000
+                };
                 if s.chars().count() > limit {
                     return err(path, format!("is longer than {limit} characters"));
                 }
@@ -218,8 +298,13 @@ impl Walker {
             Ty::Date => {
                 let parsed = match value {
                     Value::String(s) => rightsdoc_dates::parse_date(s).map_err(|e| e.to_string()),
-                    Value::Object(_) => serde_json::from_value::<rightsdoc_dates::DateValue>(value.clone()).map_err(|e| e.to_string()),
-                    _ => Err("must be a date string such as 1988, 1988-07 or 1988-07-19".to_string()),
+                    Value::Object(_) => {
+                        serde_json::from_value::<rightsdoc_dates::DateValue>(value.clone())
+                            .map_err(|e| e.to_string())
+                    }
+                    _ => {
+                        Err("must be a date string such as 1988, 1988-07 or 1988-07-19".to_string())
+                    }
                 };
                 match parsed {
                     Ok(d) => Ok(serde_json::to_value(d).expect("dates serialize")),
@@ -227,41 +312,73 @@ impl Walker {
                 }
             }
             Ty::Url => {
-                let Value::String(s) = value else { return err(path, "must be a URL string") };
+                let Value::String(s) = value else {
+                    return err(path, "must be a URL string");
+                };
                 let s = s.trim();
-                if !(s.starts_with("https://") || s.starts_with("http://")) || s.contains(char::is_whitespace) {
+                if !(s.starts_with("https://") || s.starts_with("http://"))
+                    || s.contains(char::is_whitespace)
+                {
                     return err(path, format!("`{s}` is not an http(s) URL"));
                 }
                 Ok(Value::String(s.to_string()))
             }
             Ty::Ref(kinds) => {
-                let Value::String(s) = value else { return err(path, "must be a record id string") };
+                let Value::String(s) = value else {
+                    return err(path, "must be a record id string");
+                };
                 let target = Kind::from_id(s);
                 if !target.is_some_and(|k| kinds.contains(&k)) {
                     let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-                    return err(path, format!("`{s}` is not the id of a {}", want.join(" or ")));
+                    return err(
+                        path,
+                        format!("`{s}` is not the id of a {}", want.join(" or ")),
+                    );
                 }
-                self.refs.push(Reference { path: path.to_string(), target: s.clone() });
+                self.refs.push(Reference {
+                    path: path.to_string(),
+                    target: s.clone(),
+                });
                 Ok(Value::String(s.clone()))
             }
             Ty::Vocab(vocab) => {
-                let Value::String(s) = value else { return err(path, "must be a string") };
+                let Value::String(s) = value else {
+                    return err(path, "must be a string");
+                };
                 match vocabularies().lookup(vocab, s) {
                     Some(t) => Ok(Value::String(t.id.clone())),
                     None => {
-                        let terms: Vec<&str> = vocabularies().terms(vocab).iter().map(|t| t.id.as_str()).collect();
-                        err(path, format!("`{s}` is not in the {vocab} vocabulary ({})", terms.join(", ")))
+                        let terms: Vec<&str> = vocabularies()
+                            .terms(vocab)
+                            .iter()
+                            .map(|t| t.id.as_str())
+                            .collect();
+                        err(
+                            path,
+                            format!(
+                                "`{s}` is not in the {vocab} vocabulary ({})",
+                                terms.join(", ")
+                            ),
+                        )
                     }
                 }
             }
             Ty::Names => self.names(path, value),
             Ty::Point => {
-                let Value::Object(o) = value else { return err(path, "must be {\"lat\": …, \"lon\": …}") };
+                let Value::Object(o) = value else {
+                    return err(path, "must be {\"lat\": …, \"lon\": …}");
+                };
                 if let Some(k) = o.keys().find(|k| *k != "lat" && *k != "lon") {
                     return err(&join(path, k), "unknown key; a point has lat and lon");
                 }
-                let lat = o.get("lat").and_then(Value::as_f64).filter(|x| (-90.0..=90.0).contains(x));
-                let lon = o.get("lon").and_then(Value::as_f64).filter(|x| (-180.0..=180.0).contains(x));
+                let lat = o
+                    .get("lat")
+                    .and_then(Value::as_f64)
+                    .filter(|x| (-90.0..=90.0).contains(x));
+                let lon = o
+                    .get("lon")
+                    .and_then(Value::as_f64)
+                    .filter(|x| (-180.0..=180.0).contains(x));
                 match (lat, lon) {
                     (Some(_), Some(_)) => Ok(value.clone()),
                     (None, _) => err(&join(path, "lat"), "must be a number from -90 to 90"),
@@ -272,19 +389,36 @@ impl Walker {
         }
     }
 
-    fn object(&mut self, path: &str, fields: &'static [Field], value: &Value) -> Result<Value, ValidationError> {
-        let Value::Object(o) = value else { return err(path, "must be an object") };
+    fn object(
+        &mut self,
+        path: &str,
+        fields: &'static [Field],
+        value: &Value,
+    ) -> Result<Value, ValidationError> {
+        let Value::Object(o) = value else {
+            return err(path, "must be an object");
+        };
         for k in o.keys() {
-            if !fields.iter().any(|f| f.name == k) && !["citations", "classification", "note"].contains(&k.as_str()) {
+            if !fields.iter().any(|f| f.name == k)
+                && !["citations", "classification", "note"].contains(&k.as_str())
+            {
                 let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
-                return err(&join(path, k), format!("unknown key; expected {} (and citations, classification, note)", known.join(", ")));
+                return err(
+                    &join(path, k),
+                    format!(
+                        "unknown key; expected {} (and citations, classification, note)",
+                        known.join(", ")
+                    ),
+                );
             }
         }
         let mut out = Map::new();
         for field in fields {
             let p = join(path, field.name);
             match o.get(field.name) {
-                None | Some(Value::Null) if field.required => return err(&p, format!("is required ({})", field.help)),
+                None | Some(Value::Null) if field.required => {
+                    return err(&p, format!("is required ({})", field.help));
+                }
                 None | Some(Value::Null) => {}
                 Some(v) => {
                     out.insert(field.name.into(), self.field(&p, field, v)?);
@@ -296,25 +430,42 @@ impl Walker {
     }
 
     /// The optional `citations`, `classification` and `note` of a nested object.
-    fn annotations(&mut self, path: &str, o: &Map<String, Value>, out: &mut Map<String, Value>) -> Result<(), ValidationError> {
+    fn annotations(
+        &mut self,
+        path: &str,
+        o: &Map<String, Value>,
+        out: &mut Map<String, Value>,
+    ) -> Result<(), ValidationError> {
         if let Some(c) = o.get("citations") {
-            out.insert("citations".into(), self.citations(&join(path, "citations"), c)?);
+            out.insert(
+                "citations".into(),
+                self.citations(&join(path, "citations"), c)?,
+            );
         }
         if let Some(c) = o.get("classification") {
             let class = self.classification(&join(path, "classification"), c)?;
             if class > Classification::Public {
-                out.insert("classification".into(), Value::String(class.as_str().into()));
+                out.insert(
+                    "classification".into(),
+                    Value::String(class.as_str().into()),
+                );
             }
         }
         if let Some(n) = o.get("note") {
-            out.insert("note".into(), self.scalar(&join(path, "note"), &Ty::LongText, n)?);
+            out.insert(
+                "note".into(),
+                self.scalar(&join(path, "note"), &Ty::LongText, n)?,
+            );
         }
         Ok(())
     }
 
     fn names(&mut self, path: &str, value: &Value) -> Result<Value, ValidationError> {
         let Value::Array(items) = value else {
-            return err(path, "must be a list of names, e.g. [{\"value\": \"محمد رضایی\", \"lang\": \"fa\"}]");
+            return err(
+                path,
+                "must be a list of names, e.g. [{\"value\": \"محمد رضایی\", \"lang\": \"fa\"}]",
+            );
         };
         if items.is_empty() {
             return err(path, "needs at least one name");
@@ -325,28 +476,59 @@ impl Walker {
             let name = match item {
                 Value::String(_) => {
                     let mut m = Map::new();
-                    m.insert("value".into(), self.scalar(&join(&p, "value"), &Ty::Text, item)?);
+                    m.insert(
+                        "value".into(),
+                        self.scalar(&join(&p, "value"), &Ty::Text, item)?,
+                    );
                     m
                 }
                 Value::Object(o) => {
                     for k in o.keys() {
-                        if !["value", "lang", "kind", "citations", "classification", "note"].contains(&k.as_str()) {
-                            return err(&join(&p, k), "unknown key in a name; use value, lang, kind, citations, classification, note");
+                        if ![
+                            "value",
+                            "lang",
+                            "kind",
+                            "citations",
+                            "classification",
+                            "note",
+                        ]
+                        .contains(&k.as_str())
+                        {
+                            return err(
+                                &join(&p, k),
+                                "unknown key in a name; use value, lang, kind, citations, classification, note",
+                            );
                         }
                     }
                     let mut m = Map::new();
-                    let Some(v) = o.get("value") else { return err(&join(&p, "value"), "is required") };
-                    m.insert("value".into(), self.scalar(&join(&p, "value"), &Ty::Text, v)?);
+                    let Some(v) = o.get("value") else {
+                        return err(&join(&p, "value"), "is required");
+                    };
+                    m.insert(
+                        "value".into(),
+                        self.scalar(&join(&p, "value"), &Ty::Text, v)?,
+                    );
                     if let Some(lang) = o.get("lang") {
                         match lang.as_str() {
-                            Some(l) if (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
+                            Some(l)
+                                if (2..=8).contains(&l.len())
+                                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+                            {
                                 m.insert("lang".into(), Value::String(l.to_ascii_lowercase()));
                             }
-                            _ => return err(&join(&p, "lang"), "must be a language code such as fa or en"),
+                            _ => {
+                                return err(
+                                    &join(&p, "lang"),
+                                    "must be a language code such as fa or en",
+                                );
+                            }
                         }
                     }
                     if let Some(k) = o.get("kind") {
-                        m.insert("kind".into(), self.scalar(&join(&p, "kind"), &Ty::Vocab("name_kind"), k)?);
+                        m.insert(
+                            "kind".into(),
+                            self.scalar(&join(&p, "kind"), &Ty::Vocab("name_kind"), k)?,
+                        );
                     }
                     self.annotations(&p, o, &mut m)?;
                     m
@@ -360,7 +542,10 @@ impl Walker {
 
     fn citations(&mut self, path: &str, value: &Value) -> Result<Value, ValidationError> {
         let Value::Array(items) = value else {
-            return err(path, "must be a list of citations, e.g. [{\"source\": \"src_…\", \"locator\": \"p. 12\"}]");
+            return err(
+                path,
+                "must be a list of citations, e.g. [{\"source\": \"src_…\", \"locator\": \"p. 12\"}]",
+            );
         };
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -368,31 +553,59 @@ impl Walker {
             let mut m = Map::new();
             match item {
                 Value::String(_) => {
-                    m.insert("source".into(), self.scalar(&join(&p, "source"), &Ty::Ref(&[Kind::Source]), item)?);
+                    m.insert(
+                        "source".into(),
+                        self.scalar(&join(&p, "source"), &Ty::Ref(&[Kind::Source]), item)?,
+                    );
                 }
                 Value::Object(o) => {
                     for k in o.keys() {
-                        if !["source", "locator", "credibility", "quote", "note"].contains(&k.as_str()) {
-                            return err(&join(&p, k), "unknown key in a citation; use source, locator, credibility, quote, note");
+                        if !["source", "locator", "credibility", "quote", "note"]
+                            .contains(&k.as_str())
+                        {
+                            return err(
+                                &join(&p, k),
+                                "unknown key in a citation; use source, locator, credibility, quote, note",
+                            );
                         }
                     }
-                    let Some(src) = o.get("source") else { return err(&join(&p, "source"), "is required") };
-                    m.insert("source".into(), self.scalar(&join(&p, "source"), &Ty::Ref(&[Kind::Source]), src)?);
+                    let Some(src) = o.get("source") else {
+                        return err(&join(&p, "source"), "is required");
+                    };
+                    m.insert(
+                        "source".into(),
+                        self.scalar(&join(&p, "source"), &Ty::Ref(&[Kind::Source]), src)?,
+                    );
                     if let Some(l) = o.get("locator") {
-                        m.insert("locator".into(), self.scalar(&join(&p, "locator"), &Ty::Text, l)?);
+                        m.insert(
+                            "locator".into(),
+                            self.scalar(&join(&p, "locator"), &Ty::Text, l)?,
+                        );
                     }
                     if let Some(c) = o.get("credibility") {
-                        let n = self.scalar(&join(&p, "credibility"), &Ty::Int { min: 1, max: 6 }, c)?;
+                        let n =
+                            self.scalar(&join(&p, "credibility"), &Ty::Int { min: 1, max: 6 }, c)?;
                         m.insert("credibility".into(), n);
                     }
                     if let Some(q) = o.get("quote") {
-                        m.insert("quote".into(), self.scalar(&join(&p, "quote"), &Ty::LongText, q)?);
+                        m.insert(
+                            "quote".into(),
+                            self.scalar(&join(&p, "quote"), &Ty::LongText, q)?,
+                        );
                     }
                     if let Some(n) = o.get("note") {
-                        m.insert("note".into(), self.scalar(&join(&p, "note"), &Ty::LongText, n)?);
+                        m.insert(
+                            "note".into(),
+                            self.scalar(&join(&p, "note"), &Ty::LongText, n)?,
+                        );
                     }
                 }
-                _ => return err(&p, "a citation must be a source id or an object with `source`"),
+                _ => {
+                    return err(
+                        &p,
+                        "a citation must be a source id or an object with `source`",
+                    );
+                }
             }
             out.push(Value::Object(m));
         }

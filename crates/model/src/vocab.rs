@@ -16,14 +16,18 @@ pub struct Term {
 pub struct Vocabularies(BTreeMap<String, Vec<Term>>);
 
 static VOCABS: LazyLock<Vocabularies> = LazyLock::new(|| {
-    let raw: toml::Table = toml::from_str(include_str!("../vocab.toml")).expect("vocab.toml is valid TOML");
+    let raw: toml::Table =
+        toml::from_str(include_str!("../vocab.toml")).expect("vocab.toml is valid TOML");
     let mut map = BTreeMap::new();
     for (name, terms) in raw {
         let terms = terms.as_table().expect("each vocabulary is a table");
         let list = terms
             .iter()
             .map(|(id, labels)| {
-                let mut t: Term = labels.clone().try_into().expect("each term has en and fa labels");
+                let mut t: Term = labels
+                    .clone()
+                    .try_into()
+                    .expect("each term has en and fa labels");
                 t.id = id.clone();
                 t
             })
@@ -56,7 +60,10 @@ impl Vocabularies {
     pub fn lookup(&self, vocab: &str, text: &str) -> Option<&Term> {
         let text = text.trim();
         self.terms(vocab).iter().find(|t| {
-            t.id == text || t.en.eq_ignore_ascii_case(text) || t.fa == text || t.id.eq_ignore_ascii_case(text)
+            t.id == text
+                || t.en.eq_ignore_ascii_case(text)
+                || t.fa == text
+                || t.id.eq_ignore_ascii_case(text)
         })
     }
 }
@@ -71,8 +78,16 @@ mod tests {
         assert!(v.names().count() >= 14);
         for name in v.names() {
             for t in v.terms(name) {
-                assert!(!t.en.trim().is_empty() && !t.fa.trim().is_empty(), "{name}.{}", t.id);
-                assert!(t.fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{name}.{} fa label is not Persian", t.id);
+                assert!(
+                    !t.en.trim().is_empty() && !t.fa.trim().is_empty(),
+                    "{name}.{}",
+                    t.id
+                );
+                assert!(
+                    t.fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                    "{name}.{} fa label is not Persian",
+                    t.id
+                );
             }
         }
     }
@@ -80,9 +95,15 @@ mod tests {
     #[test]
     fn lookup_accepts_id_and_labels() {
         let v = vocabularies();
-        assert_eq!(v.lookup("theme", "Death penalty").unwrap().id, "death_penalty");
+        assert_eq!(
+            v.lookup("theme", "Death penalty").unwrap().id,
+            "death_penalty"
+        );
         assert_eq!(v.lookup("act_type", "اعدام").unwrap().id, "execution");
-        assert_eq!(v.lookup("act_type", "enforced_disappearance").unwrap().en, "Enforced disappearance");
+        assert_eq!(
+            v.lookup("act_type", "enforced_disappearance").unwrap().en,
+            "Enforced disappearance"
+        );
         assert!(v.lookup("act_type", "picnic").is_none());
     }
 }

@@ -7,10 +7,22 @@ pub enum StoreError {
     Exists(String),
     #[error("no record `{0}` in this archive")]
     NotFound(String),
-    #[error("record `{id}` changed since it was read (now at version {found}, expected {expected}); read it again and retry")]
-    Conflict { id: String, expected: u64, found: u64 },
-    #[error("field `{path}` of `{from}` refers to `{target}`, which is not in this archive; add that record first")]
-    Dangling { from: String, path: String, target: String },
+    #[error(
+        "record `{id}` changed since it was read (now at version {found}, expected {expected}); read it again and retry"
+    )]
+    Conflict {
+        id: String,
+        expected: u64,
+        found: u64,
+    },
+    #[error(
+        "field `{path}` of `{from}` refers to `{target}`, which is not in this archive; add that record first"
+    )]
+    Dangling {
+        from: String,
+        path: String,
+        target: String,
+    },
     #[error("`{id}` is still referred to by {by}; change those records first")]
     StillReferenced { id: String, by: String },
     #[error("the archive store: {0}")]

@@ -18,4 +18,4 @@ pub use error::StoreError;
 pub use projection::{NameRow, RecordRow, RefRow};
 pub use sqlite::SqliteStore;
 pub use store::{Appended, Change, LogEntry, Store};
-pub use verify::{verify, VerifyReport};
+pub use verify::{VerifyReport, verify};

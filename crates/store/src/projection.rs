@@ -2,8 +2,8 @@
 //! exactly these rows; verification recomputes them from the log and compares.
 
 use crate::error::StoreError;
-use rightsdoc_ledger::{canonical_json, Action, SealedOp};
-use rightsdoc_model::{validate, Record};
+use rightsdoc_ledger::{Action, SealedOp, canonical_json};
+use rightsdoc_model::{Record, validate};
 use std::collections::BTreeMap;
 
 /// A record's current state.
@@ -27,7 +27,12 @@ impl RecordRow {
 
     /// The record, validated (as it was when written).
     pub fn record(&self) -> Result<Record, StoreError> {
-        validate(self.json()).map_err(|e| StoreError::Corrupt(format!("stored record `{}` no longer validates: {e}", self.id)))
+        validate(self.json()).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "stored record `{}` no longer validates: {e}",
+                self.id
+            ))
+        })
     }
 }
 
@@ -60,7 +65,8 @@ pub struct Rows {
 }
 
 pub fn rows_for(record: &Record, version: u64, created: u64) -> Rows {
-    let body = String::from_utf8(canonical_json(&record.to_value()).expect("records encode")).expect("JSON is UTF-8");
+    let body = String::from_utf8(canonical_json(&record.to_value()).expect("records encode"))
+        .expect("JSON is UTF-8");
     let names = record
         .names()
         .into_iter()
@@ -79,7 +85,11 @@ pub fn rows_for(record: &Record, version: u64, created: u64) -> Rows {
     let mut refs: Vec<RefRow> = record
         .references
         .iter()
-        .map(|r| RefRow { from_id: record.id.clone(), path: r.path.clone(), to_id: r.target.clone() })
+        .map(|r| RefRow {
+            from_id: record.id.clone(),
+            path: r.path.clone(),
+            to_id: r.target.clone(),
+        })
         .collect();
     refs.sort();
     Rows {
@@ -109,15 +119,24 @@ impl Rebuilt {
         match h.action {
             Action::Init => {}
             Action::Create | Action::Edit => {
-                let Some(payload) = op.payload_json()? else { return Ok(()) };
-                let record = validate(payload)
-                    .map_err(|e| StoreError::Corrupt(format!("operation {} holds an invalid record: {e}", h.seq)))?;
+                let Some(payload) = op.payload_json()? else {
+                    return Ok(());
+                };
+                let record = validate(payload).map_err(|e| {
+                    StoreError::Corrupt(format!("operation {} holds an invalid record: {e}", h.seq))
+                })?;
                 let created = match (h.action, self.records.get(&record.id)) {
                     (Action::Edit, Some(prev)) => prev.record.created,
-                    (Action::Edit, None) => return Err(StoreError::Corrupt(format!("operation {} edits `{}` before it exists", h.seq, h.target))),
+                    (Action::Edit, None) => {
+                        return Err(StoreError::Corrupt(format!(
+                            "operation {} edits `{}` before it exists",
+                            h.seq, h.target
+                        )));
+                    }
                     _ => h.seq,
                 };
-                self.records.insert(record.id.clone(), rows_for(&record, h.seq, created));
+                self.records
+                    .insert(record.id.clone(), rows_for(&record, h.seq, created));
             }
             Action::Delete => {
                 self.records.remove(&h.target);

@@ -1,10 +1,12 @@
 //! The embedded backend: one SQLite file (WAL mode, fully synchronous commits).
 
 use crate::error::StoreError;
-use crate::projection::{rows_for, NameRow, RecordRow, RefRow, Rows};
+use crate::projection::{NameRow, RecordRow, RefRow, Rows, rows_for};
 use crate::store::{Appended, Change, Store};
-use rightsdoc_ledger::{root_hash, stored_hash_count, stored_hashes_for_leaf, Action, Hash, HashReader, Salt, SealedOp};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rightsdoc_ledger::{
+    Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
+};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -34,7 +36,8 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Open (creating if needed) the store file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
+        let conn = Connection::open(path)
+            .map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL + FULL: a commit that returned survives a crash of the process or the machine.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -76,7 +79,12 @@ impl HashReader for SqliteStore {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, rightsdoc_ledger::TlogError> {
         indexes
             .iter()
-            .map(|i| Self::hash_at(&self.conn, *i).ok().flatten().ok_or(rightsdoc_ledger::TlogError::IndexesNotInTree))
+            .map(|i| {
+                Self::hash_at(&self.conn, *i)
+                    .ok()
+                    .flatten()
+                    .ok_or(rightsdoc_ledger::TlogError::IndexesNotInTree)
+            })
             .collect()
     }
 }
@@ -97,9 +105,19 @@ fn write_rows(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
         "INSERT INTO names (record_id, idx, value, lang, classification, normalized, key, latin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for n in &rows.names {
-        ins.execute(params![n.record_id, n.idx, n.value, n.lang, n.classification, n.normalized, n.key, n.latin])?;
+        ins.execute(params![
+            n.record_id,
+            n.idx,
+            n.value,
+            n.lang,
+            n.classification,
+            n.normalized,
+            n.key,
+            n.latin
+        ])?;
     }
-    let mut ins = tx.prepare_cached("INSERT INTO refs (from_id, path, to_id) VALUES (?1, ?2, ?3)")?;
+    let mut ins =
+        tx.prepare_cached("INSERT INTO refs (from_id, path, to_id) VALUES (?1, ?2, ?3)")?;
     for f in &rows.refs {
         ins.execute(params![f.from_id, f.path, f.to_id])?;
     }
@@ -107,15 +125,25 @@ fn write_rows(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
 }
 
 fn remove_derived(tx: &Transaction, id: &str) -> Result<(), rusqlite::Error> {
-    tx.prepare_cached("DELETE FROM names WHERE record_id = ?1")?.execute([id])?;
-    tx.prepare_cached("DELETE FROM refs WHERE from_id = ?1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM names WHERE record_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM refs WHERE from_id = ?1")?
+        .execute([id])?;
     Ok(())
 }
 
 fn referrers_in(conn: &Connection, id: &str) -> Result<Vec<RefRow>, rusqlite::Error> {
-    conn.prepare_cached("SELECT from_id, path, to_id FROM refs WHERE to_id = ?1 ORDER BY from_id, path")?
-        .query_map([id], |r| Ok(RefRow { from_id: r.get(0)?, path: r.get(1)?, to_id: r.get(2)? }))?
-        .collect()
+    conn.prepare_cached(
+        "SELECT from_id, path, to_id FROM refs WHERE to_id = ?1 ORDER BY from_id, path",
+    )?
+    .query_map([id], |r| {
+        Ok(RefRow {
+            from_id: r.get(0)?,
+            path: r.get(1)?,
+            to_id: r.get(2)?,
+        })
+    })?
+    .collect()
 }
 
 fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RecordRow> {
@@ -131,72 +159,122 @@ fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RecordRow> {
 
 impl Store for SqliteStore {
     fn append(&mut self, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut n: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| r.get::<_, i64>(0))? as u64;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let first_seq: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64;
         let mut prev: Option<Hash> = tx
-            .query_row("SELECT leaf FROM log ORDER BY seq DESC LIMIT 1", [], |r| r.get::<_, Vec<u8>>(0))
+            .query_row("SELECT leaf FROM log ORDER BY seq DESC LIMIT 1", [], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
             .optional()?
             .and_then(|b| b.try_into().ok().map(Hash));
         let mut overlay: HashMap<u64, Hash> = HashMap::new();
         let mut written: BTreeSet<String> = BTreeSet::new();
         let mut out = Vec::with_capacity(changes.len());
 
-        for change in changes {
+        for (n, change) in (first_seq..).zip(changes) {
             let target = change.op.target.clone();
             let action = change.op.action;
             let current = record_version(&tx, &target)?;
             match action {
                 Action::Create if current.is_some() => return Err(StoreError::Exists(target)),
-                Action::Edit | Action::Delete if current.is_none() => return Err(StoreError::NotFound(target)),
+                Action::Edit | Action::Delete if current.is_none() => {
+                    return Err(StoreError::NotFound(target));
+                }
                 _ => {}
             }
             if let (Some(expected), Some(found)) = (change.expect_version, current)
                 && expected != found
             {
-                return Err(StoreError::Conflict { id: target, expected, found });
+                return Err(StoreError::Conflict {
+                    id: target,
+                    expected,
+                    found,
+                });
             }
             if action == Action::Delete {
                 let by = referrers_in(&tx, &target)?;
                 if !by.is_empty() {
-                    let list: Vec<String> = by.iter().take(5).map(|r| format!("`{}` ({})", r.from_id, r.path)).collect();
-                    return Err(StoreError::StillReferenced { id: target, by: list.join(", ") });
+                    let list: Vec<String> = by
+                        .iter()
+                        .take(5)
+                        .map(|r| format!("`{}` ({})", r.from_id, r.path))
+                        .collect();
+                    return Err(StoreError::StillReferenced {
+                        id: target,
+                        by: list.join(", "),
+                    });
                 }
             }
 
             let sealed = change.op.seal(n, prev, Salt::random())?;
-            tx.prepare_cached("INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![n as i64, target, sealed.header_bytes, &sealed.leaf.0[..]])?;
-            let (salt, body) = sealed.payload.as_ref().expect("a fresh operation has its payload");
+            tx.prepare_cached(
+                "INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                n as i64,
+                target,
+                sealed.header_bytes,
+                &sealed.leaf.0[..]
+            ])?;
+            let (salt, body) = sealed
+                .payload
+                .as_ref()
+                .expect("a fresh operation has its payload");
             tx.prepare_cached("INSERT INTO payloads (seq, salt, body) VALUES (?1, ?2, ?3)")?
                 .execute(params![n as i64, &salt.0[..], body])?;
-            let hashes = stored_hashes_for_leaf(n, sealed.leaf, &TxReader { tx: &tx, overlay: &overlay })?;
+            let hashes = stored_hashes_for_leaf(
+                n,
+                sealed.leaf,
+                &TxReader {
+                    tx: &tx,
+                    overlay: &overlay,
+                },
+            )?;
             let first = stored_hash_count(n);
             for (i, h) in hashes.into_iter().enumerate() {
                 let idx = first + i as u64;
-                tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?.execute(params![idx as i64, &h.0[..]])?;
+                tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?
+                    .execute(params![idx as i64, &h.0[..]])?;
                 overlay.insert(idx, h);
             }
 
             match (action, &change.record) {
                 (Action::Create | Action::Edit, Some(record)) => {
                     let created = match action {
-                        Action::Edit => tx.query_row("SELECT created FROM records WHERE id = ?1", [&target], |r| r.get::<_, i64>(0))? as u64,
+                        Action::Edit => tx.query_row(
+                            "SELECT created FROM records WHERE id = ?1",
+                            [&target],
+                            |r| r.get::<_, i64>(0),
+                        )? as u64,
                         _ => n,
                     };
                     write_rows(&tx, &rows_for(record, n, created))?;
                     written.insert(target.clone());
                 }
                 (Action::Delete, _) => {
-                    tx.prepare_cached("DELETE FROM records WHERE id = ?1")?.execute([&target])?;
+                    tx.prepare_cached("DELETE FROM records WHERE id = ?1")?
+                        .execute([&target])?;
                     remove_derived(&tx, &target)?;
                     written.remove(&target);
                 }
                 (Action::Init, _) => {}
-                (action, None) => return Err(StoreError::Backend(format!("{} of `{target}` carries no record", action.as_str()))),
+                (action, None) => {
+                    return Err(StoreError::Backend(format!(
+                        "{} of `{target}` carries no record",
+                        action.as_str()
+                    )));
+                }
             }
-            out.push(Appended { seq: n, target, leaf: sealed.leaf });
+            out.push(Appended {
+                seq: n,
+                target,
+                leaf: sealed.leaf,
+            });
             prev = Some(sealed.leaf);
-            n += 1;
         }
 
         // References are checked once the whole batch is in, so a batch may refer forwards.
@@ -204,9 +282,17 @@ impl Store for SqliteStore {
             let mut stmt = tx.prepare_cached(
                 "SELECT f.path, f.to_id FROM refs f LEFT JOIN records r ON r.id = f.to_id WHERE f.from_id = ?1 AND r.id IS NULL",
             )?;
-            let dangling = stmt.query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).optional()?;
+            let dangling = stmt
+                .query_row([id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?;
             if let Some((path, target)) = dangling {
-                return Err(StoreError::Dangling { from: id.clone(), path, target });
+                return Err(StoreError::Dangling {
+                    from: id.clone(),
+                    path,
+                    target,
+                });
             }
         }
         tx.commit()?;
@@ -218,7 +304,11 @@ impl Store for SqliteStore {
     }
 
     fn log_size(&self) -> Result<u64, StoreError> {
-        Ok(self.conn.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 
     fn read_log(&self, from: u64, to: u64) -> Result<Vec<SealedOp>, StoreError> {
@@ -237,29 +327,45 @@ impl Store for SqliteStore {
             ))
         })?;
         let mut out = Vec::new();
-        let mut expect = from;
-        for row in rows {
+        for (expect, row) in (from..).zip(rows) {
             let (seq, target, header, leaf, salt, body) = row?;
             if seq as u64 != expect {
-                return Err(StoreError::Corrupt(format!("operation {expect} is missing from the log")));
+                return Err(StoreError::Corrupt(format!(
+                    "operation {expect} is missing from the log"
+                )));
             }
             let payload = match (salt, body) {
-                (Some(s), Some(b)) => Some((Salt(s.try_into().map_err(|_| StoreError::Corrupt(format!("operation {seq}: salt is not 32 bytes")))?), b)),
+                (Some(s), Some(b)) => Some((
+                    Salt(s.try_into().map_err(|_| {
+                        StoreError::Corrupt(format!("operation {seq}: salt is not 32 bytes"))
+                    })?),
+                    b,
+                )),
                 _ => None,
             };
-            let op = SealedOp::reopen(header, payload).map_err(|e| StoreError::Corrupt(format!("operation {seq}: {e}")))?;
-            if op.header.seq != seq as u64 || op.header.target != target || op.leaf.0[..] != leaf[..] {
-                return Err(StoreError::Corrupt(format!("operation {seq}: stored position, target or leaf hash does not match its header")));
+            let op = SealedOp::reopen(header, payload)
+                .map_err(|e| StoreError::Corrupt(format!("operation {seq}: {e}")))?;
+            if op.header.seq != seq as u64
+                || op.header.target != target
+                || op.leaf.0[..] != leaf[..]
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "operation {seq}: stored position, target or leaf hash does not match its header"
+                )));
             }
             out.push(op);
-            expect += 1;
         }
         Ok(out)
     }
 
     fn history(&self, target: &str) -> Result<Vec<u64>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT seq FROM log WHERE target = ?1 ORDER BY seq")?;
-        let seqs = stmt.query_map([target], |r| r.get::<_, i64>(0))?.map(|s| s.map(|s| s as u64)).collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq FROM log WHERE target = ?1 ORDER BY seq")?;
+        let seqs = stmt
+            .query_map([target], |r| r.get::<_, i64>(0))?
+            .map(|s| s.map(|s| s as u64))
+            .collect::<Result<_, _>>()?;
         Ok(seqs)
     }
 
@@ -271,7 +377,11 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
-    fn for_each_record(&self, kind: Option<&str>, f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn for_each_record(
+        &self,
+        kind: Option<&str>,
+        f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let sql = "SELECT id, kind, classification, body, version, created FROM records WHERE (?1 IS NULL OR kind = ?1) ORDER BY id";
         let mut stmt = self.conn.prepare_cached(sql)?;
         for row in stmt.query_map([kind], record_row)? {
@@ -280,7 +390,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn for_each_name(&self, f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>) -> Result<(), StoreError> {
+    fn for_each_name(
+        &self,
+        f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT record_id, idx, value, lang, classification, normalized, key, latin FROM names ORDER BY record_id, idx",
         )?;
@@ -302,9 +415,20 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn for_each_ref(&self, f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT from_id, path, to_id FROM refs ORDER BY from_id, path")?;
-        for row in stmt.query_map([], |r| Ok(RefRow { from_id: r.get(0)?, path: r.get(1)?, to_id: r.get(2)? }))? {
+    fn for_each_ref(
+        &self,
+        f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT from_id, path, to_id FROM refs ORDER BY from_id, path")?;
+        for row in stmt.query_map([], |r| {
+            Ok(RefRow {
+                from_id: r.get(0)?,
+                path: r.get(1)?,
+                to_id: r.get(2)?,
+            })
+        })? {
             f(row?)?;
         }
         Ok(())
@@ -314,43 +438,69 @@ impl Store for SqliteStore {
         Ok(referrers_in(&self.conn, id)?)
     }
 
-    fn for_each_stored_hash(&self, f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT idx, hash FROM tree ORDER BY idx")?;
+    fn for_each_stored_hash(
+        &self,
+        f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT idx, hash FROM tree ORDER BY idx")?;
         for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
             let (idx, bytes) = row?;
-            let hash = bytes.try_into().map_err(|_| StoreError::Corrupt(format!("tree hash {idx} is not 32 bytes")))?;
+            let hash = bytes
+                .try_into()
+                .map_err(|_| StoreError::Corrupt(format!("tree hash {idx} is not 32 bytes")))?;
             f(idx as u64, Hash(hash))?;
         }
         Ok(())
     }
 
     fn add_checkpoint(&mut self, size: u64, text: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT INTO checkpoints (size, note) VALUES (?1, ?2)", params![size as i64, text])?;
+        self.conn.execute(
+            "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
+            params![size as i64, text],
+        )?;
         Ok(())
     }
 
     fn checkpoints(&self) -> Result<Vec<(u64, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT size, note FROM checkpoints ORDER BY id")?;
-        let notes = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT size, note FROM checkpoints ORDER BY id")?;
+        let notes = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         Ok(notes)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", params![key, value])?;
+        self.conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
         Ok(())
     }
 
     fn check_storage(&self) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        let problems: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let problems: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         if problems.len() == 1 && problems[0] == "ok" {
             Ok(())
         } else {
-            Err(StoreError::Corrupt(format!("SQLite integrity check: {}", problems.join("; "))))
+            Err(StoreError::Corrupt(format!(
+                "SQLite integrity check: {}",
+                problems.join("; ")
+            )))
         }
     }
 }

@@ -46,14 +46,27 @@ pub trait Store: HashReader {
 
     fn record(&self, id: &str) -> Result<Option<RecordRow>, StoreError>;
     /// Visit current records (optionally of one kind) in id order.
-    fn for_each_record(&self, kind: Option<&str>, f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
-    fn for_each_name(&self, f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
-    fn for_each_ref(&self, f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn for_each_record(
+        &self,
+        kind: Option<&str>,
+        f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    fn for_each_name(
+        &self,
+        f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+    fn for_each_ref(
+        &self,
+        f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Records that refer to `id`.
     fn referrers(&self, id: &str) -> Result<Vec<RefRow>, StoreError>;
 
     /// Every stored tree hash in index order (for verification).
-    fn for_each_stored_hash(&self, f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    fn for_each_stored_hash(
+        &self,
+        f: &mut dyn FnMut(u64, Hash) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
 
     fn add_checkpoint(&mut self, size: u64, text: &str) -> Result<(), StoreError>;
     /// Stored checkpoints: (size, signed note).

@@ -3,9 +3,11 @@
 //! to compare them row by row. The first problem found is named.
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, RefRow, Rebuilt};
+use crate::projection::{NameRow, Rebuilt, RefRow};
 use crate::store::Store;
-use rightsdoc_ledger::{check_consistency, prove_consistency, root_hash, Action, Hash, MemoryTree, Verifier};
+use rightsdoc_ledger::{
+    Action, Hash, MemoryTree, Verifier, check_consistency, prove_consistency, root_hash,
+};
 
 /// What a successful verification covered.
 #[derive(Debug, Clone)]
@@ -26,7 +28,11 @@ fn corrupt<T>(msg: impl Into<String>) -> Result<T, StoreError> {
 
 /// Verify `store` against the archive's `verifier`; `extra` are checkpoints handed in from
 /// outside (e.g. `rightsdoc verify --checkpoint FILE`), checked like the stored ones.
-pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Result<VerifyReport, StoreError> {
+pub fn verify(
+    store: &dyn Store,
+    verifier: &Verifier,
+    extra: &[String],
+) -> Result<VerifyReport, StoreError> {
     store.check_storage()?;
 
     // 1. The log: every header canonical, every payload matching its digest, the chain unbroken.
@@ -41,10 +47,17 @@ pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Resul
         for op in store.read_log(from, to)? {
             let h = &op.header;
             if h.prev != prev {
-                return corrupt(format!("operation {}: its link to operation {} is broken (an operation was changed, removed or inserted)", h.seq, h.seq.saturating_sub(1)));
+                return corrupt(format!(
+                    "operation {}: its link to operation {} is broken (an operation was changed, removed or inserted)",
+                    h.seq,
+                    h.seq.saturating_sub(1)
+                ));
             }
             if (h.seq == 0) != (h.action == Action::Init) {
-                return corrupt(format!("operation {}: only the first operation may (and must) initialise the archive", h.seq));
+                return corrupt(format!(
+                    "operation {}: only the first operation may (and must) initialise the archive",
+                    h.seq
+                ));
             }
             if h.action == Action::Init {
                 check_init(store, &op)?;
@@ -75,7 +88,10 @@ pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Resul
         Ok(())
     })?;
     if seen != expected.len() as u64 {
-        return corrupt(format!("the Merkle tree has {seen} stored hashes, the log needs {}", expected.len()));
+        return corrupt(format!(
+            "the Merkle tree has {seen} stored hashes, the log needs {}",
+            expected.len()
+        ));
     }
     let root = tree.root();
 
@@ -83,18 +99,33 @@ pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Resul
     let mut checkpoints = Vec::new();
     let stored = store.checkpoints()?;
     let given = extra.iter().map(|t| (None, t, "given"));
-    for (claimed, text, origin) in stored.iter().map(|(size, t)| (Some(*size), t, "stored")).chain(given) {
-        let cp = verifier.verify(text).or_else(|e| corrupt(format!("{origin} checkpoint: {e}")))?;
+    for (claimed, text, origin) in stored
+        .iter()
+        .map(|(size, t)| (Some(*size), t, "stored"))
+        .chain(given)
+    {
+        let cp = verifier
+            .verify(text)
+            .or_else(|e| corrupt(format!("{origin} checkpoint: {e}")))?;
         if claimed.is_some_and(|s| s != cp.size) {
-            return corrupt(format!("stored checkpoint of size {}: its size column was altered", cp.size));
+            return corrupt(format!(
+                "stored checkpoint of size {}: its size column was altered",
+                cp.size
+            ));
         }
         if cp.size > size {
-            return corrupt(format!("{origin} checkpoint of size {} is larger than the log ({size} operations): operations were removed", cp.size));
+            return corrupt(format!(
+                "{origin} checkpoint of size {} is larger than the log ({size} operations): operations were removed",
+                cp.size
+            ));
         }
         let then = root_hash(cp.size, &tree)?;
         let proof = prove_consistency(size, cp.size, &tree)?;
         if then != cp.root || check_consistency(&proof, size, root, cp.size, cp.root).is_err() {
-            return corrupt(format!("{origin} checkpoint at size {}: the log no longer extends it — something recorded before it was altered or removed", cp.size));
+            return corrupt(format!(
+                "{origin} checkpoint at size {}: the log no longer extends it — something recorded before it was altered or removed",
+                cp.size
+            ));
         }
         checkpoints.push((cp.size, origin.to_string()));
     }
@@ -106,30 +137,59 @@ pub fn verify(store: &dyn Store, verifier: &Verifier, extra: &[String]) -> Resul
         count += 1;
         match expected_records.next() {
             Some(want) if want.record == row => Ok(()),
-            Some(want) if want.record.id == row.id => corrupt(format!("record `{}` differs from the log's version of it", row.id)),
-            Some(want) => corrupt(format!("records table: found `{}` where the log has `{}`", row.id, want.record.id)),
+            Some(want) if want.record.id == row.id => corrupt(format!(
+                "record `{}` differs from the log's version of it",
+                row.id
+            )),
+            Some(want) => corrupt(format!(
+                "records table: found `{}` where the log has `{}`",
+                row.id, want.record.id
+            )),
             None => corrupt(format!("record `{}` is not in the log", row.id)),
         }
     })?;
     if let Some(missing) = expected_records.next() {
-        return corrupt(format!("record `{}` is in the log but missing from the records table", missing.record.id));
+        return corrupt(format!(
+            "record `{}` is in the log but missing from the records table",
+            missing.record.id
+        ));
     }
     let want_names: Vec<&NameRow> = rebuilt.records.values().flat_map(|r| &r.names).collect();
-    compare_rows("names", &want_names, |f| store.for_each_name(f), |n| format!("name {} of `{}`", n.idx, n.record_id))?;
+    compare_rows(
+        "names",
+        &want_names,
+        |f| store.for_each_name(f),
+        |n| format!("name {} of `{}`", n.idx, n.record_id),
+    )?;
     let mut want_refs: Vec<&RefRow> = rebuilt.records.values().flat_map(|r| &r.refs).collect();
     want_refs.sort();
-    compare_rows("refs", &want_refs, |f| store.for_each_ref(f), |r| format!("reference {} of `{}`", r.path, r.from_id))?;
+    compare_rows(
+        "refs",
+        &want_refs,
+        |f| store.for_each_ref(f),
+        |r| format!("reference {} of `{}`", r.path, r.from_id),
+    )?;
 
-    Ok(VerifyReport { operations: size, root, records: count, checkpoints, redacted })
+    Ok(VerifyReport {
+        operations: size,
+        root,
+        records: count,
+        checkpoints,
+        redacted,
+    })
 }
 
 /// The init operation commits to the archive's origin and key; the stored metadata must agree.
 fn check_init(store: &dyn Store, op: &rightsdoc_ledger::SealedOp) -> Result<(), StoreError> {
-    let Some(payload) = op.payload_json()? else { return Ok(()) };
+    let Some(payload) = op.payload_json()? else {
+        return Ok(());
+    };
     for key in ["origin", "verifier_key"] {
         let logged = payload.get(key).and_then(|v| v.as_str());
         if logged != store.meta(key)?.as_deref() {
-            return corrupt(format!("archive metadata `{key}` differs from what the first operation recorded"));
+            return corrupt(format!(
+                "archive metadata `{key}` differs from what the first operation recorded"
+            ));
         }
     }
     Ok(())
@@ -145,9 +205,25 @@ fn compare_rows<T: PartialEq + Clone>(
     visit(&mut |row: T| {
         match want.get(i) {
             Some(w) if **w == row => {}
-            Some(w) if name(w) == name(&row) => return corrupt(format!("{table} table: {} differs from a rebuild from the log", name(&row))),
-            Some(w) => return corrupt(format!("{table} table: found {} where a rebuild from the log has {}", name(&row), name(w))),
-            None => return corrupt(format!("{table} table: {} is not derived from the log", name(&row))),
+            Some(w) if name(w) == name(&row) => {
+                return corrupt(format!(
+                    "{table} table: {} differs from a rebuild from the log",
+                    name(&row)
+                ));
+            }
+            Some(w) => {
+                return corrupt(format!(
+                    "{table} table: found {} where a rebuild from the log has {}",
+                    name(&row),
+                    name(w)
+                ));
+            }
+            None => {
+                return corrupt(format!(
+                    "{table} table: {} is not derived from the log",
+                    name(&row)
+                ));
+            }
         }
         i += 1;
         Ok(())

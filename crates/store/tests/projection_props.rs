@@ -5,21 +5,32 @@
 use proptest::prelude::*;
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, Verifier};
 use rightsdoc_model::validate;
-use rightsdoc_store::{verify, Change, SqliteStore, Store};
+use rightsdoc_store::{Change, SqliteStore, Store, verify};
 use serde_json::json;
 
 #[derive(Debug, Clone)]
 enum Step {
-    Create { person: u8, name: String },
-    Edit { person: u8, birth: u16 },
-    Delete { person: u8 },
+    Create {
+        person: u8,
+        name: String,
+    },
+    Edit {
+        person: u8,
+        birth: u16,
+    },
+    Delete {
+        person: u8,
+    },
     /// An act pointing at a person (blocks deleting them while it exists).
-    Act { person: u8 },
+    Act {
+        person: u8,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        (0u8..6, "[a-zA-Z ]{1,12}|[آ-ی ]{1,8}").prop_map(|(person, name)| Step::Create { person, name }),
+        (0u8..6, "[a-zA-Z ]{1,12}|[آ-ی ]{1,8}")
+            .prop_map(|(person, name)| Step::Create { person, name }),
         (0u8..6, 1900u16..2020).prop_map(|(person, birth)| Step::Edit { person, birth }),
         (0u8..6).prop_map(|person| Step::Delete { person }),
         (0u8..6).prop_map(|person| Step::Act { person }),
@@ -34,12 +45,24 @@ fn change(store: &SqliteStore, step: &Step, k: usize) -> Option<Change> {
     let make = |action, id: &str, v: serde_json::Value| {
         let record = validate(v).ok()?;
         let op = Operation::now("prop", action, record.kind.as_str(), id, record.to_value());
-        Some(Change { op, record: Some(record), expect_version: None })
+        Some(Change {
+            op,
+            record: Some(record),
+            expect_version: None,
+        })
     };
     match step {
         Step::Create { person, name } => {
-            let name = if name.trim().is_empty() { "x".to_string() } else { name.clone() };
-            make(Action::Create, &pid(*person), json!({"kind": "person", "id": pid(*person), "names": [name]}))
+            let name = if name.trim().is_empty() {
+                "x".to_string()
+            } else {
+                name.clone()
+            };
+            make(
+                Action::Create,
+                &pid(*person),
+                json!({"kind": "person", "id": pid(*person), "names": [name]}),
+            )
         }
         Step::Edit { person, birth } => {
             let row = store.record(&pid(*person)).ok()??;
@@ -50,13 +73,23 @@ fn change(store: &SqliteStore, step: &Step, k: usize) -> Option<Change> {
             Some(c)
         }
         Step::Delete { person } => Some(Change {
-            op: Operation::now("prop", Action::Delete, "person", &pid(*person), json!({"reason": "test"})),
+            op: Operation::now(
+                "prop",
+                Action::Delete,
+                "person",
+                &pid(*person),
+                json!({"reason": "test"}),
+            ),
             record: None,
             expect_version: None,
         }),
         Step::Act { person } => {
             let id = format!("act_a{k}");
-            make(Action::Create, &id, json!({"kind": "act", "id": id, "victim": pid(*person), "act_type": "execution"}))
+            make(
+                Action::Create,
+                &id,
+                json!({"kind": "act", "id": id, "victim": pid(*person), "act_type": "execution"}),
+            )
         }
     }
 }
