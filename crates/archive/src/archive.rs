@@ -1,7 +1,7 @@
 use crate::error::ArchiveError;
 use rand::RngCore;
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, SignedCheckpoint, Verifier};
-use rightsdoc_model::{Classification, Record, validate};
+use rightsdoc_model::{Classification, Kind, Record, redact, validate};
 use rightsdoc_store::{Change, SqliteStore, Store, VerifyReport, verify};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -280,15 +280,40 @@ impl Archive {
         Ok(verify(self.store.as_ref(), &self.verifier, extra)?)
     }
 
+    /// Visit every current record (optionally of one kind) that a reader with `clearance` may
+    /// see, redacted to that clearance. The one path by which records leave the archive.
+    pub fn visible(
+        &self,
+        clearance: Classification,
+        kind: Option<Kind>,
+        f: &mut dyn FnMut(Value),
+    ) -> Result<(), ArchiveError> {
+        self.store
+            .for_each_record(kind.map(Kind::as_str), &mut |row| {
+                if let Some(v) = redact(row.json(), clearance) {
+                    f(v);
+                }
+                Ok(())
+            })?;
+        Ok(())
+    }
+
+    /// One record as a reader with `clearance` may see it (`None`: absent or not visible).
+    pub fn get_visible(
+        &self,
+        id: &str,
+        clearance: Classification,
+    ) -> Result<Option<Value>, ArchiveError> {
+        Ok(self
+            .store
+            .record(id)?
+            .and_then(|row| redact(row.json(), clearance)))
+    }
+
     /// Every current record a reader with `clearance` may see, redacted to that clearance.
     pub fn export(&self, clearance: Classification) -> Result<Vec<Value>, ArchiveError> {
         let mut out = Vec::new();
-        self.store.for_each_record(None, &mut |row| {
-            if let Some(v) = row.record()?.visible_to(clearance) {
-                out.push(v);
-            }
-            Ok(())
-        })?;
+        self.visible(clearance, None, &mut |v| out.push(v))?;
         Ok(out)
     }
 }

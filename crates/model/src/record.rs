@@ -117,13 +117,19 @@ impl Record {
     /// The record as a reader with `clearance` may see it, or `None` if the whole record is
     /// above their clearance. Every nested value classified above it is removed.
     pub fn visible_to(&self, clearance: Classification) -> Option<Value> {
-        if !clearance.permits(self.classification) {
-            return None;
-        }
-        let mut v = self.to_value();
-        strip_above(&mut v, clearance);
-        Some(v)
+        redact(self.to_value(), clearance)
     }
+}
+
+/// The access-control rule, on a stored record body: `None` if the record is above
+/// `clearance`, otherwise the body without any nested value classified above it. Every
+/// interface that shows records goes through this function (via the archive service).
+pub fn redact(mut body: Value, clearance: Classification) -> Option<Value> {
+    if !clearance.permits(classification_of(&body)) {
+        return None;
+    }
+    strip_above(&mut body, clearance);
+    Some(body)
 }
 
 /// The string of a plain or wrapped (`{"value": …}`) value.

@@ -254,6 +254,11 @@ static SCHEMAS: &[KindSchema] = &[
             f("death", Ty::Date, "date of death (EDTF)").conflicts(),
             f("birth_place", Ty::Ref(&[Place]), "place of birth"),
             f(
+                "place",
+                Ty::Text,
+                "home town or place as a list gives it (free text)",
+            ),
+            f(
                 "father_name",
                 Ty::Text,
                 "father's name, as used in Iranian records",

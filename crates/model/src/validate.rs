@@ -179,18 +179,17 @@ impl Walker {
                     "takes one value, not a list (this field cannot hold conflicting values)",
                 );
             }
-            if items.is_empty() {
-                return err(path, "a list of conflicting values must not be empty");
+            match items.as_slice() {
+                [] => return err(path, "a list of conflicting values must not be empty"),
+                // One value is stored as itself, so its references have the same path either way.
+                [only] => return self.value(path, field, only),
+                _ => {}
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 out.push(self.value(&format!("{path}[{i}]"), field, item)?);
             }
-            return Ok(if out.len() == 1 {
-                out.pop().expect("one item")
-            } else {
-                Value::Array(out)
-            });
+            return Ok(Value::Array(out));
         }
         self.value(path, field, value)
     }

@@ -154,6 +154,8 @@ fn witness_identity_defaults_to_confidential_and_is_redacted() {
 #[test]
 fn validation_is_idempotent_on_its_own_output() {
     for v in [
+        // A one-item list of conflicting values is stored as the value itself.
+        json!({"kind": "review", "state": "Iran", "cycle": 1, "supported": [{"value": 123, "citations": ["src_a"]}]}),
         json!({"kind": "person", "names": ["محمد رضایی", {"value": "Mohammad Rezaei", "lang": "EN"}], "birth": "1367 SH", "religion": "Baha'i"}),
         json!({"kind": "place", "names": ["Khavaran"], "place_type": "mass_grave", "point": {"lat": 35.6, "lon": 51.6},
             "status": [{"status": "intact", "date": "1988"}, {"status": "built_over", "date": "2008~", "citations": ["src_x"]}]}),
