@@ -27,8 +27,11 @@ pub struct HistoryEntry {
     pub time: String,
     pub actor: String,
     pub action: String,
-    /// The record after the operation; `None` when the payload has been redacted.
+    /// The record after the operation, as the reader may see it; `None` after a delete, when
+    /// the version is above the reader's clearance, or when the payload was destroyed.
     pub record: Option<Value>,
+    /// The payload was destroyed (crypto-shredding); the header still verifies.
+    pub redacted: bool,
 }
 
 pub struct Archive {
@@ -234,23 +237,37 @@ impl Archive {
         }
     }
 
-    /// Every operation that touched `id`, oldest first.
-    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>, ArchiveError> {
+    /// Every operation that touched `id`, oldest first, each version redacted to `clearance`.
+    /// Refused when no version of the record is visible at that clearance.
+    pub fn history(
+        &self,
+        id: &str,
+        clearance: Classification,
+    ) -> Result<Vec<HistoryEntry>, ArchiveError> {
         let mut out = Vec::new();
+        let mut any_visible = false;
         for seq in self.store.history(id)? {
             for op in self.store.read_log(seq, seq + 1)? {
-                let record = op
+                let payload = op
                     .payload_json()
-                    .map_err(rightsdoc_store::StoreError::from)?
-                    .filter(|_| op.header.action != Action::Delete);
+                    .map_err(rightsdoc_store::StoreError::from)?;
+                let redacted = payload.is_none();
+                let record = payload
+                    .filter(|_| op.header.action != Action::Delete)
+                    .and_then(|p| redact(p, clearance));
+                any_visible |= record.is_some();
                 out.push(HistoryEntry {
                     seq,
                     time: op.header.time.clone(),
                     actor: op.header.actor.clone(),
                     action: op.header.action.as_str().to_string(),
                     record,
+                    redacted,
                 });
             }
+        }
+        if !any_visible {
+            return Ok(Vec::new());
         }
         Ok(out)
     }

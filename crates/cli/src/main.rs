@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use rightsdoc_archive::Archive;
 use rightsdoc_model::Classification;
+use rightsdoc_stats::{By, Filter, Snapshot, stats};
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,15 @@ struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// The highest classification shown: public, restricted or confidential. Public by
+    /// default, so nothing confidential leaves the archive unless asked for.
+    #[arg(
+        long,
+        global = true,
+        env = "RIGHTSDOC_CLEARANCE",
+        default_value = "public"
+    )]
+    clearance: Classification,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,14 +93,29 @@ enum Command {
         #[arg(long = "checkpoint")]
         checkpoints: Vec<PathBuf>,
     },
-    /// Export records visible at a clearance.
+    /// Export the records visible at --clearance.
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
-        #[arg(long, default_value = "public")]
-        clearance: Classification,
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Count documented records (never an estimate).
+    Stats {
+        /// year, act, place, sex, age, list, response, cycle, theme or recommending-state
+        #[arg(long, default_value = "year")]
+        by: String,
+        /// A condition key=value (e.g. act_type=execution, cycle=2); may be repeated.
+        #[arg(long = "where")]
+        conditions: Vec<String>,
+    },
+    /// Who held posts, at the time of an act or event, in the organizations responsible for it.
+    Responsible { id: String },
+    /// Posts held by people implicated in violations.
+    Posts {
+        /// Only posts still held today.
+        #[arg(long)]
+        holds_office_now: bool,
     },
     /// Import records from a JSON export (a JSON array, or one record per line).
     Import {
@@ -178,20 +203,28 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Show { id } => {
             let a = Archive::open(dir, &actor)?;
-            let record = a
-                .get(id)?
-                .with_context(|| format!("no record `{id}` in {}", dir.display()))?;
+            let Some(visible) = a.get_visible(id, cli.clearance)? else {
+                bail!(
+                    "no record `{id}` visible at clearance {} in {}",
+                    cli.clearance,
+                    dir.display()
+                );
+            };
             if cli.json {
-                println!("{}", record.to_value());
+                println!("{visible}");
             } else {
-                print!("{}", render::record(&a, &record));
+                print!("{}", render::record(&a, cli.clearance, &visible));
             }
         }
         Command::History { id } => {
             let a = Archive::open(dir, &actor)?;
-            let history = a.history(id)?;
+            let history = a.history(id, cli.clearance)?;
             if history.is_empty() {
-                bail!("no operation in {} concerns `{id}`", dir.display());
+                bail!(
+                    "no record `{id}` visible at clearance {} in {}",
+                    cli.clearance,
+                    dir.display()
+                );
             }
             if cli.json {
                 println!("{}", serde_json::to_string(&history)?);
@@ -201,7 +234,8 @@ fn run(cli: Cli) -> Result<()> {
                     println!("#{} {} {} {}", h.seq, h.time, h.actor, h.action);
                     match (&before, &h.record) {
                         (_, None) if h.action == "delete" => {}
-                        (_, None) => println!("    (content redacted)"),
+                        (_, None) if h.redacted => println!("    (content destroyed by redaction)"),
+                        (_, None) => println!("    (not visible at clearance {})", cli.clearance),
                         (None, Some(r)) => println!("    {r}"),
                         (Some(b), Some(r)) => {
                             for line in describe_diff(b, r) {
@@ -260,15 +294,47 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Export {
             format: Format::Json,
-            clearance,
             out,
         } => {
-            let records = Archive::open(dir, &actor)?.export(*clearance)?;
+            let records = Archive::open(dir, &actor)?.export(cli.clearance)?;
             let text = serde_json::to_string_pretty(&records)?;
             match out {
                 Some(path) => std::fs::write(path, text + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))?,
                 None => println!("{text}"),
+            }
+        }
+        Command::Stats { by, conditions } => {
+            let by = By::parse(by)?;
+            let filters = conditions
+                .iter()
+                .map(|c| Filter::parse(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            let table = stats(&snapshot(dir, &actor, cli.clearance)?, by, &filters)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&table)?);
+            } else {
+                print!("{}", render::table(&table));
+            }
+        }
+        Command::Responsible { id } => {
+            let r = rightsdoc_stats::responsible(&snapshot(dir, &actor, cli.clearance)?, id)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                print!("{}", render::responsibility(&r));
+            }
+        }
+        Command::Posts { holds_office_now } => {
+            if !holds_office_now {
+                bail!("say which posts: --holds-office-now");
+            }
+            let lines =
+                rightsdoc_stats::holds_office_now(&snapshot(dir, &actor, cli.clearance)?, today());
+            if cli.json {
+                println!("{}", serde_json::to_string(&lines)?);
+            } else {
+                print!("{}", render::office_lines(&lines));
             }
         }
         Command::Import { file, dry_run } => {
@@ -288,6 +354,22 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The records visible at `clearance`, indexed for analysis.
+fn snapshot(dir: &Path, actor: &str, clearance: Classification) -> Result<Snapshot> {
+    let a = Archive::open(dir, actor)?;
+    let mut snap = Snapshot::default();
+    a.visible(clearance, None, &mut |v| snap.add(v))?;
+    Ok(snap)
+}
+
+/// Today's date in UTC (a calendar day; no timezone shifts a stored date).
+fn today() -> rightsdoc_model::dates::Day {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive();
+    rightsdoc_model::dates::Day::new(d.year(), d.month() as u8, d.day() as u8)
+        .expect("today is a valid day")
 }
 
 fn print_record_id(record: &rightsdoc_model::Record, json: bool) {

@@ -10,7 +10,7 @@ mod responsible;
 mod snapshot;
 
 pub use counts::{By, Filter, Row, Table, stats};
-pub use responsible::{OfficeLine, Responsibility, holds_office_now, responsible};
+pub use responsible::{Involved, OfficeLine, Responsibility, holds_office_now, responsible};
 pub use snapshot::Snapshot;
 
 /// A question the data cannot answer as asked.

@@ -68,24 +68,25 @@ fn with_ancestors(snap: &Snapshot, id: &str) -> Vec<String> {
     out
 }
 
+/// Is `inner` certainly inside `outer`? An unknown end (`1989/`) is not certainly anything;
+/// an open end (`2021/..`) runs on.
 fn within(inner: &Edtf, outer: &Edtf) -> bool {
+    let (open_start, open_end) = match outer {
+        Edtf::Interval { start, end } => (
+            matches!(start, IntervalEnd::Open),
+            matches!(end, IntervalEnd::Open),
+        ),
+        Edtf::Date(_) => (false, false),
+    };
     let starts = match (outer.earliest(), inner.earliest()) {
-        (None, _) => true,
         (Some(o), Some(i)) => o <= i,
+        (None, _) => open_start,
         (Some(_), None) => false,
     };
-    let ends = match (outer.latest(), inner.latest(), outer) {
-        (
-            None,
-            _,
-            Edtf::Interval {
-                end: IntervalEnd::Open,
-                ..
-            },
-        ) => true,
-        (None, _, _) => false,
-        (Some(o), Some(i), _) => i <= o,
-        (Some(_), None, _) => false,
+    let ends = match (outer.latest(), inner.latest()) {
+        (Some(o), Some(i)) => i <= o,
+        (None, _) => open_end,
+        (Some(_), None) => false,
     };
     starts && ends
 }
@@ -230,8 +231,9 @@ pub fn responsible(snap: &Snapshot, id: &str) -> Result<Responsibility, StatsErr
     })
 }
 
-/// Posts still held (`…/..` or ending after `today`) by people implicated in violations: actors
-/// in an involvement, or holders of posts in organizations that are.
+/// Posts still held (`…/..` or ending after `today`), then posts whose end is not recorded,
+/// by people implicated in violations: actors in an involvement, or holders of posts in
+/// organizations that are.
 pub fn holds_office_now(snap: &Snapshot, today: Day) -> Vec<OfficeLine> {
     let mut implicated_people = BTreeSet::new();
     let mut implicated_orgs = BTreeSet::new();
@@ -264,20 +266,32 @@ pub fn holds_office_now(snap: &Snapshot, today: Day) -> Vec<OfficeLine> {
             continue;
         }
         let held = dates(post.get("period"));
-        let current = held.iter().any(|h| {
-            let started = h.earliest().is_none_or(|s| s <= today);
-            let ongoing = matches!(
+        let started = |h: &Edtf| h.earliest().is_none_or(|s| s <= today);
+        let runs_on = |h: &Edtf| {
+            matches!(
                 h,
                 Edtf::Interval {
                     end: IntervalEnd::Open,
                     ..
                 }
-            ) || h.latest().is_some_and(|e| e >= today);
-            started && ongoing
-        });
-        if !current {
+            ) || h.latest().is_some_and(|e| e >= today)
+        };
+        let unknown_end = |h: &Edtf| {
+            matches!(
+                h,
+                Edtf::Interval {
+                    end: IntervalEnd::Unknown,
+                    ..
+                }
+            )
+        };
+        let certainty = if held.iter().any(|h| started(h) && runs_on(h)) {
+            "holds the post now"
+        } else if held.iter().any(|h| started(h) && unknown_end(h)) {
+            "end of term not recorded: may still hold the post"
+        } else {
             continue;
-        }
+        };
         let org = post
             .get("organization")
             .and_then(Value::as_str)
@@ -289,11 +303,14 @@ pub fn holds_office_now(snap: &Snapshot, today: Day) -> Vec<OfficeLine> {
             organization: org.into(),
             organization_label: snap.label(org),
             period: held.iter().map(Edtf::to_string).collect::<Vec<_>>().join(" | "),
-            certainty: "holds the post now".into(),
+            certainty: certainty.into(),
             why: "implicated in a documented violation (an involvement, or a post in an involved organization)".into(),
             citations: citations(post),
         });
     }
-    out.sort_by(|a, b| a.person_label.cmp(&b.person_label));
+    // Certain first, then those whose end is unknown.
+    out.sort_by(|a, b| {
+        (a.certainty.len(), &a.person_label).cmp(&(b.certainty.len(), &b.person_label))
+    });
     out
 }

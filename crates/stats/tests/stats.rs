@@ -165,5 +165,6 @@ fn responsibility_follows_involvement_parents_and_jurisdiction() {
     let now = holds_office_now(&s, Day::new(2026, 11, 25).unwrap());
     assert_eq!(now.len(), 1);
     assert_eq!(now[0].role, "Minister");
+    assert_eq!(now[0].certainty, "holds the post now");
     assert!(responsible(&s, "psn_a").is_err());
 }
