@@ -42,6 +42,40 @@ pub struct Responsibility {
     pub posts: Vec<OfficeLine>,
 }
 
+const IMPLICATED: &str =
+    "implicated in a documented violation (an involvement, or a post in an involved organization)";
+
+/// One post as a line of an answer.
+fn office_line(snap: &Snapshot, post: &Value, certainty: &str, why: &str) -> OfficeLine {
+    let person = post
+        .get("person")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let org = post
+        .get("organization")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let held = dates(post.get("period"));
+    OfficeLine {
+        person: person.into(),
+        person_label: snap.label(person),
+        role: strings(post.get("role")).join(" / "),
+        organization: org.into(),
+        organization_label: snap.label(org),
+        period: if held.is_empty() {
+            "unknown".into()
+        } else {
+            held.iter()
+                .map(Edtf::to_string)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        },
+        certainty: certainty.into(),
+        why: why.into(),
+        citations: citations(post),
+    }
+}
+
 fn citations(r: &Value) -> Vec<Value> {
     r.get("citations")
         .and_then(Value::as_array)
@@ -196,28 +230,7 @@ pub fn responsible(snap: &Snapshot, id: &str) -> Result<Responsibility, StatsErr
         } else {
             continue;
         };
-        let person = post
-            .get("person")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        posts.push(OfficeLine {
-            person: person.into(),
-            person_label: snap.label(person),
-            role: strings(post.get("role")).join(" / "),
-            organization: org.into(),
-            organization_label: snap.label(org),
-            period: if held.is_empty() {
-                "unknown".into()
-            } else {
-                held.iter()
-                    .map(Edtf::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            },
-            certainty: certainty.into(),
-            why: why.clone(),
-            citations: citations(post),
-        });
+        posts.push(office_line(snap, post, certainty, why));
     }
     posts.sort_by(|a, b| {
         (a.certainty.len(), &a.person_label).cmp(&(b.certainty.len(), &b.person_label))
@@ -292,21 +305,7 @@ pub fn holds_office_now(snap: &Snapshot, today: Day) -> Vec<OfficeLine> {
         } else {
             continue;
         };
-        let org = post
-            .get("organization")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        out.push(OfficeLine {
-            person: person.into(),
-            person_label: snap.label(person),
-            role: strings(post.get("role")).join(" / "),
-            organization: org.into(),
-            organization_label: snap.label(org),
-            period: held.iter().map(Edtf::to_string).collect::<Vec<_>>().join(" | "),
-            certainty: certainty.into(),
-            why: "implicated in a documented violation (an involvement, or a post in an involved organization)".into(),
-            citations: citations(post),
-        });
+        out.push(office_line(snap, post, certainty, IMPLICATED));
     }
     // Certain first, then those whose end is unknown.
     out.sort_by(|a, b| {
