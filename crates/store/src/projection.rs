@@ -2,7 +2,7 @@
 //! exactly these rows; verification recomputes them from the log and compares.
 
 use crate::error::StoreError;
-use rightsdoc_ledger::{Action, SealedOp, canonical_json};
+use rightsdoc_ledger::{Action, SealedOp};
 use rightsdoc_model::{Record, validate};
 use std::collections::BTreeMap;
 
@@ -64,9 +64,10 @@ pub struct Rows {
     pub refs: Vec<RefRow>,
 }
 
-pub fn rows_for(record: &Record, version: u64, created: u64) -> Rows {
-    let body = String::from_utf8(canonical_json(&record.to_value()).expect("records encode"))
-        .expect("JSON is UTF-8");
+/// The rows of `record`, whose canonical JSON is `body`: the operation's payload bytes, so the
+/// projection holds exactly what the log holds.
+pub fn rows_for(record: &Record, body: &[u8], version: u64, created: u64) -> Rows {
+    let body = String::from_utf8(body.to_vec()).expect("canonical JSON is UTF-8");
     let names = record
         .names()
         .into_iter()
@@ -119,7 +120,7 @@ impl Rebuilt {
         match h.action {
             Action::Init => {}
             Action::Create | Action::Edit => {
-                let Some(payload) = op.payload_json()? else {
+                let (Some(payload), Some((_, bytes))) = (op.payload_json()?, &op.payload) else {
                     return Ok(());
                 };
                 let record = validate(payload).map_err(|e| {
@@ -136,7 +137,7 @@ impl Rebuilt {
                     _ => h.seq,
                 };
                 self.records
-                    .insert(record.id.clone(), rows_for(&record, h.seq, created));
+                    .insert(record.id.clone(), rows_for(&record, bytes, h.seq, created));
             }
             Action::Delete => {
                 self.records.remove(&h.target);

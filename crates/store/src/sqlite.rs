@@ -42,6 +42,9 @@ impl SqliteStore {
         // WAL + FULL: a commit that returned survives a crash of the process or the machine.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // A large page cache keeps the B-trees' hot pages in memory during bulk appends.
+        conn.pragma_update(None, "cache_size", -262_144)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.execute_batch(SCHEMA)?;
         Ok(SqliteStore { conn })
     }
@@ -252,7 +255,11 @@ impl Store for SqliteStore {
                         )? as u64,
                         _ => n,
                     };
-                    write_rows(&tx, &rows_for(record, n, created))?;
+                    let (_, body) = sealed
+                        .payload
+                        .as_ref()
+                        .expect("a fresh operation has its payload");
+                    write_rows(&tx, &rows_for(record, body, n, created))?;
                     written.insert(target.clone());
                 }
                 (Action::Delete, _) => {

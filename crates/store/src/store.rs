@@ -3,7 +3,8 @@ use crate::projection::{NameRow, RecordRow, RefRow};
 use rightsdoc_ledger::{Hash, HashReader, Operation, SealedOp};
 use rightsdoc_model::Record;
 
-/// One change to append: the operation, and for a create or edit the record as it will be.
+/// One change to append: the operation, and for a create or edit the record as it will be
+/// (the validated form of `op.payload`, which is what the log keeps).
 #[derive(Debug, Clone)]
 pub struct Change {
     pub op: Operation,
