@@ -286,8 +286,10 @@ impl Store for SqliteStore {
 
         // References are checked once the whole batch is in, so a batch may refer forwards.
         for id in &written {
+            // (NOT EXISTS rather than a LEFT JOIN: SQLite re-plans the join for every bound id.)
             let mut stmt = tx.prepare_cached(
-                "SELECT f.path, f.to_id FROM refs f LEFT JOIN records r ON r.id = f.to_id WHERE f.from_id = ?1 AND r.id IS NULL",
+                "SELECT path, to_id FROM refs WHERE from_id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM records WHERE id = refs.to_id)",
             )?;
             let dangling = stmt
                 .query_row([id], |r| {
