@@ -99,11 +99,14 @@ fn record_version(tx: &Transaction, id: &str) -> Result<Option<u64>, rusqlite::E
         .map(|o| o.map(|v| v as u64))
 }
 
-fn write_rows(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
+/// Write a record's projection rows; `replacing` when it already had rows (an edit).
+fn write_rows(tx: &Transaction, rows: &Rows, replacing: bool) -> Result<(), rusqlite::Error> {
     let r = &rows.record;
     tx.prepare_cached("INSERT OR REPLACE INTO records (id, kind, classification, body, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![r.id, r.kind, r.classification, r.body, r.version as i64, r.created as i64])?;
-    remove_derived(tx, &r.id)?;
+    if replacing {
+        remove_derived(tx, &r.id)?;
+    }
     let mut ins = tx.prepare_cached(
         "INSERT INTO names (record_id, idx, value, lang, classification, normalized, key, latin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -259,7 +262,11 @@ impl Store for SqliteStore {
                         .payload
                         .as_ref()
                         .expect("a fresh operation has its payload");
-                    write_rows(&tx, &rows_for(record, body, n, created))?;
+                    write_rows(
+                        &tx,
+                        &rows_for(record, body, n, created),
+                        action == Action::Edit,
+                    )?;
                     written.insert(target.clone());
                 }
                 (Action::Delete, _) => {
