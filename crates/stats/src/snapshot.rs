@@ -37,18 +37,18 @@ impl Snapshot {
         let Some(r) = self.get(id) else {
             return id.to_string();
         };
-        if let Some(name) = r
+        let first_name = r
             .get("names")
             .and_then(Value::as_array)
             .and_then(|n| n.first())
-        {
-            if let Some(v) = name.get("value").and_then(Value::as_str) {
-                return v.to_string();
-            }
-        }
-        ["title", "role", "state"]
-            .iter()
-            .find_map(|k| r.get(*k).and_then(plain_str))
+            .and_then(|n| n.get("value"))
+            .and_then(Value::as_str);
+        first_name
+            .or_else(|| {
+                ["title", "role", "state"]
+                    .iter()
+                    .find_map(|k| r.get(*k).and_then(plain_str))
+            })
             .map(str::to_string)
             .unwrap_or_else(|| id.to_string())
     }
