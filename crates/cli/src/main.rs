@@ -6,7 +6,8 @@ mod render;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use rightsdoc_archive::Archive;
-use rightsdoc_model::Classification;
+use rightsdoc_io::{DEFAULT_CHUNK_SIZE, ImportOptions, Input, Mapping, Policy};
+use rightsdoc_model::{Classification, Kind};
 use rightsdoc_stats::{By, Filter, Snapshot, stats};
 use serde_json::Value;
 use std::io::Read;
@@ -97,6 +98,9 @@ enum Command {
     Export {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+        /// CSV: the kind of record (one table); without it, --out is a folder of one CSV per kind.
+        #[arg(long)]
+        kind: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -118,17 +122,36 @@ enum Command {
         holds_office_now: bool,
     },
     /// Import records from a JSON export (a JSON array, or one record per line).
+    /// Import records from CSV, XLSX/ODS or a JSON export (array or JSON Lines). Any bad row
+    /// and nothing is written, unless --skip-invalid.
     Import {
         file: PathBuf,
+        /// Record kind of the rows (person, recommendation, …); guessed from the columns if absent.
+        #[arg(long)]
+        kind: Option<String>,
+        /// A TOML file renaming columns, setting constants, splitting and joining columns.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Record every imported person as a member of this list (created if needed).
+        #[arg(long)]
+        list: Option<String>,
+        /// Cite this source (an existing `src_…` id) on every imported record.
+        #[arg(long)]
+        source: Option<String>,
         /// Validate and report only; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Write the good rows and save the rejected ones to FILE.rejected.csv.
+        #[arg(long)]
+        skip_invalid: bool,
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum Format {
     Json,
+    Csv,
+    Geojson,
 }
 
 fn main() {
@@ -292,17 +315,9 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Export {
-            format: Format::Json,
-            out,
-        } => {
+        Command::Export { format, kind, out } => {
             let records = Archive::open(dir, &actor)?.export(cli.clearance)?;
-            let text = serde_json::to_string_pretty(&records)?;
-            match out {
-                Some(path) => std::fs::write(path, text + "\n")
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => println!("{text}"),
-            }
+            export(&records, *format, kind.as_deref(), out.as_deref())?;
         }
         Command::Stats { by, conditions } => {
             let by = By::parse(by)?;
@@ -337,20 +352,120 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", render::office_lines(&lines));
             }
         }
-        Command::Import { file, dry_run } => {
-            let records = read_records(file)?;
-            let context = format!("{}: ", file.display());
-            if *dry_run {
-                for (i, r) in records.into_iter().enumerate() {
-                    rightsdoc_model::validate(r)
-                        .map_err(|e| anyhow::anyhow!("{context}record {}: {e}", i + 1))?;
+        Command::Import {
+            file,
+            kind,
+            mapping,
+            list,
+            source,
+            dry_run,
+            skip_invalid,
+        } => {
+            let kind = kind
+                .as_deref()
+                .map(|k| Kind::parse(k).with_context(|| format!("--kind {k}: not a record kind")))
+                .transpose()?;
+            let mapping = mapping
+                .as_deref()
+                .map(Mapping::load)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let policy = if *dry_run {
+                Policy::DryRun
+            } else if *skip_invalid {
+                Policy::SkipInvalid {
+                    rejects: file.with_extension("rejected.csv"),
                 }
-                println!("{}: valid (dry run, nothing written)", file.display());
             } else {
-                let n = records.len();
-                Archive::open(dir, &actor)?.add_many(records, &context)?;
-                println!("imported {n} records from {}", file.display());
+                Policy::AllOrNothing
+            };
+            let opts = ImportOptions {
+                kind,
+                mapping,
+                list: list.clone(),
+                source: source.clone(),
+                policy,
+                ..Default::default()
+            };
+            let mut archive = Archive::open(dir, &actor)?;
+            if let Some(s) = source
+                && archive.get(s)?.is_none()
+            {
+                bail!(
+                    "--source {s}: no such source in {}; add it first",
+                    dir.display()
+                );
             }
+            let context = format!("{}: ", file.display());
+            let report = rightsdoc_io::import_chunks(
+                Input::path(file),
+                &opts,
+                DEFAULT_CHUNK_SIZE,
+                |chunk| {
+                    // A list the importer creates may exist already (from an earlier import).
+                    let chunk: Vec<Value> = chunk
+                        .into_iter()
+                        .filter(|r| {
+                            r["kind"] != "list"
+                                || r["id"]
+                                    .as_str()
+                                    .is_none_or(|id| archive.get(id).ok().flatten().is_none())
+                        })
+                        .collect();
+                    archive.add_many(chunk, &context).map(|_| ())
+                },
+            )?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                print!("{report}");
+            }
+            if report.invalid_count > 0 && !skip_invalid {
+                let first = report
+                    .invalid
+                    .first()
+                    .map(|e| format!(" (first: {e})"))
+                    .unwrap_or_default();
+                bail!(
+                    "{}: {} invalid rows{first}; nothing was written",
+                    file.display(),
+                    report.invalid_count
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write `records` (already filtered for the reader's clearance) in `format`.
+fn export(records: &[Value], format: Format, kind: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let kind = kind
+        .map(|k| Kind::parse(k).with_context(|| format!("--kind {k}: not a record kind")))
+        .transpose()?;
+    let mut sink: Box<dyn std::io::Write> = match out {
+        Some(path) if !(format == Format::Csv && kind.is_none()) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        ),
+        _ => Box::new(std::io::stdout().lock()),
+    };
+    match (format, kind) {
+        (Format::Json, _) => writeln!(sink, "{}", serde_json::to_string_pretty(records)?)?,
+        (Format::Csv, Some(kind)) => {
+            rightsdoc_io::export_csv(records, kind, &mut sink)?;
+        }
+        (Format::Csv, None) => {
+            let dir = out.context(
+                "a CSV export of every kind needs --out FOLDER (or --kind K for one table)",
+            )?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            for (kind, path, summary) in rightsdoc_io::export_csv_by_kind(records, dir)? {
+                eprintln!("{kind}: {} ({summary:?})", path.display());
+            }
+        }
+        (Format::Geojson, _) => {
+            rightsdoc_io::export_geojson(records, &mut sink)?;
         }
     }
     Ok(())
@@ -398,27 +513,6 @@ fn read_json_input(file: Option<&Path>, data: Option<&str>) -> Result<Value> {
         }
     };
     serde_json::from_str(&text).with_context(|| format!("{origin} is not valid JSON"))
-}
-
-/// A JSON array of records, or JSON Lines.
-fn read_records(path: &Path) -> Result<Vec<Value>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('[') {
-        let v: Vec<Value> = serde_json::from_str(trimmed)
-            .with_context(|| format!("{} is not a valid JSON array of records", path.display()))?;
-        return Ok(v);
-    }
-    trimmed
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}: line {} is not valid JSON", path.display(), i + 1))
-        })
-        .collect()
 }
 
 /// Field-level summary of what changed between two versions of a record.

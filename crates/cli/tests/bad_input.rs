@@ -59,7 +59,10 @@ fn bad_records_are_refused_and_change_nothing() {
     std::fs::write(&file, r#"[{"kind":"person","names":["Good One"]},{"kind":"person","names":["Bad"],"sex":"sometimes"}]"#).unwrap();
     let err = fails(a, &["import", file.to_str().unwrap()]);
     assert!(
-        err.contains("batch.json") && err.contains("record 2") && err.contains("field `sex`"),
+        err.contains("batch.json")
+            && err.contains("record 2")
+            && err.contains("column sex")
+            && err.contains("sometimes"),
         "{err}"
     );
 
