@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rightsdoc_archive::Archive;
 use rightsdoc_io::{DEFAULT_CHUNK_SIZE, ImportOptions, Input, Mapping, Policy};
 use rightsdoc_model::{Classification, Kind};
+use rightsdoc_search::{Facet, SearchIndex, SearchQuery};
 use rightsdoc_stats::{By, Filter, Snapshot, stats};
 use serde_json::Value;
 use std::io::Read;
@@ -103,6 +104,21 @@ enum Command {
         kind: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Search names (any script or spelling) and text; the index catches up with the log first.
+    Search {
+        query: String,
+        /// Only records of this kind.
+        #[arg(long)]
+        kind: Option<String>,
+        /// A facet condition facet=value (kind, act_type, year, place, list, theme, response); may be repeated.
+        #[arg(long = "where")]
+        conditions: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Rebuild the index from the log first (after damage or an upgrade).
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Count documented records (never an estimate).
     Stats {
@@ -318,6 +334,60 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export { format, kind, out } => {
             let records = Archive::open(dir, &actor)?.export(cli.clearance)?;
             export(&records, *format, kind.as_deref(), out.as_deref())?;
+        }
+        Command::Search {
+            query,
+            kind,
+            conditions,
+            limit,
+            rebuild,
+        } => {
+            let a = Archive::open(dir, &actor)?;
+            let index_dir = dir.join("search");
+            let mut index = match SearchIndex::open(&index_dir) {
+                Err(e) if *rebuild => {
+                    eprintln!("{e}; rebuilding");
+                    SearchIndex::reset(&index_dir)?
+                }
+                other => other?,
+            };
+            if *rebuild {
+                index.rebuild(a.store())?;
+            } else {
+                index.catch_up(a.store())?;
+            }
+            let mut q = SearchQuery::new(query);
+            q.limit = *limit;
+            q.kind = kind
+                .as_deref()
+                .map(|k| Kind::parse(k).with_context(|| format!("--kind {k}: not a record kind")))
+                .transpose()?;
+            for c in conditions {
+                let (facet, value) = c
+                    .split_once('=')
+                    .with_context(|| format!("--where {c}: write facet=value"))?;
+                let facet: Facet = facet
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("--where {c}: {e}"))?;
+                q.filters.push((facet, value.to_string()));
+            }
+            let results = index.search(&q, cli.clearance)?;
+            if cli.json {
+                println!("{}", results.to_json());
+            } else {
+                println!("{} matches (showing {})", results.total, results.hits.len());
+                for h in &results.hits {
+                    println!("  {:<28} {:<14} {}", h.id, h.kind.as_str(), h.label);
+                }
+                for (facet, values) in &results.facets {
+                    let shown: Vec<String> = values
+                        .iter()
+                        .take(8)
+                        .map(|(v, n)| format!("{v} ({n})"))
+                        .collect();
+                    println!("  {facet}: {}", shown.join(", "));
+                }
+            }
         }
         Command::Stats { by, conditions } => {
             let by = By::parse(by)?;

@@ -69,6 +69,11 @@ fn no_command_shows_a_reader_more_than_their_clearance() {
         vec!["responsible", &act, "--json"],
         vec!["responsible", &event],
         vec!["posts", "--holds-office-now", "--json"],
+        vec!["search", "CANARY-CONF-RECORD", "--json"],
+        vec!["search", "canary-restricted-alias", "--json"],
+        vec!["search", "CANARY-RESTRICTED-RELIGION"],
+        vec!["search", "CANARY-CONF-WITNESS", "--json"],
+        vec!["search", "Public Name", "--json"],
     ];
     for clearance in Classification::ALL {
         for args in &reads {

@@ -109,6 +109,10 @@ fn record_everything_then_prove_nothing_changed() {
         ),
     );
 
+    // A Latin spelling finds a record whose only name is in Persian script.
+    let found = ok(a, &["search", "Mohammed Rezaie", "--json"]);
+    assert!(found.contains(&victim), "{found}");
+
     // Conflicting figures are kept side by side.
     let shown: Value = serde_json::from_str(&ok(a, &["show", &toll, "--json"])).unwrap();
     assert_eq!(shown["values"].as_array().unwrap().len(), 2);

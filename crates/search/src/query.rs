@@ -1,0 +1,452 @@
+//! Queries: what a caller asks, the one tantivy query it becomes, and the facet counter.
+
+use crate::analysis::{Analyzers, terms};
+use crate::fields::Fields;
+use rightsdoc_model::{Classification, Kind};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+/// What results can be counted and filtered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Facet {
+    /// Record kind.
+    Kind,
+    /// Violation type of acts (`act_type`) and events (`act_types`).
+    ActType,
+    /// Year of the record's main date; `1988-1990` when it may lie in several years.
+    Year,
+    /// Place ids: act and detention `place`, event `places`, person `birth_place`.
+    Place,
+    /// List ids a person appears on.
+    List,
+    /// Recommendation themes.
+    Theme,
+    /// Recommendation responses.
+    Response,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 7] = [
+        Facet::Kind,
+        Facet::ActType,
+        Facet::Year,
+        Facet::Place,
+        Facet::List,
+        Facet::Theme,
+        Facet::Response,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Facet::Kind => "kind",
+            Facet::ActType => "act_type",
+            Facet::Year => "year",
+            Facet::Place => "place",
+            Facet::List => "list",
+            Facet::Theme => "theme",
+            Facet::Response => "response",
+        }
+    }
+}
+
+impl fmt::Display for Facet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Facet {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Facet, String> {
+        Facet::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Facet::ALL.iter().map(|f| f.as_str()).collect();
+                format!("`{s}` is not a facet; use one of {}", all.join(", "))
+            })
+    }
+}
+
+/// A search. An empty `text` matches every record the clearance may see (browse by facets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Words in any script; names match across scripts and spellings, with typo tolerance.
+    pub text: String,
+    pub kind: Option<Kind>,
+    /// Only records with these facet values: values of one facet are alternatives, different
+    /// facets must all hold.
+    pub filters: Vec<(Facet, String)>,
+    /// At most this many hits (counts and facets always cover every match).
+    pub limit: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            kind: None,
+            filters: Vec::new(),
+            limit: 20,
+        }
+    }
+}
+
+impl SearchQuery {
+    /// A query for `text` with the default limit and no filters.
+    pub fn new(text: impl Into<String>) -> Self {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub kind: Kind,
+    /// `Record::label()` of the record as the caller's clearance shows it.
+    pub label: String,
+    pub score: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct SearchResults {
+    /// Every matching record the caller may see (not only the hits returned).
+    pub total: usize,
+    /// Best first.
+    pub hits: Vec<Hit>,
+    /// Per facet name, its values with the number of matching records: years in order,
+    /// other facets by count (largest first). Facets without values are left out.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+impl SearchResults {
+    /// The JSON form `--json` prints: `{"total", "hits": [{"id", "kind", "label", "score"}],
+    /// "facets": {"year": [["1988", 12], …], …}}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "total": self.total,
+            "hits": self.hits.iter().map(|h| json!({
+                "id": h.id, "kind": h.kind.as_str(), "label": h.label, "score": h.score,
+            })).collect::<Vec<_>>(),
+            "facets": self.facets,
+        })
+    }
+}
+
+/// Scores: an exact name word counts most, a typo-tolerant one least; keys (cross-script,
+/// spelling variants) and stemmed text in between.
+const BOOST_NAME: Score = 3.0;
+const BOOST_FUZZY: Score = 0.5;
+const BOOST_ID: Score = 10.0;
+
+/// Levenshtein distance tolerated for a query word of `chars` characters.
+fn typo_distance(chars: usize) -> u8 {
+    match chars {
+        0..4 => 0,
+        4..8 => 1,
+        _ => 2,
+    }
+}
+
+fn term(field: tantivy::schema::Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+/// A scored term (BM25 needs term frequencies).
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        term(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// A condition that must hold but does not change the score.
+fn filter(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    let q = TermQuery::new(term(field, text), IndexRecordOption::Basic);
+    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+/// The one query a search runs: the clearance filter, kind and facet filters, and the text.
+pub fn build(
+    q: &SearchQuery,
+    clearance: Classification,
+    fields: &Fields,
+    analyzers: &mut Analyzers,
+    searcher: &Searcher,
+) -> tantivy::Result<Box<dyn Query>> {
+    let level = fields.level(clearance);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut by_facet: BTreeMap<Facet, Vec<&str>> = BTreeMap::new();
+    if let Some(kind) = q.kind {
+        by_facet.entry(Facet::Kind).or_default().push(kind.as_str());
+    }
+    for (facet, value) in &q.filters {
+        by_facet.entry(*facet).or_default().push(value);
+    }
+    for (facet, values) in by_facet {
+        let alternatives = values
+            .into_iter()
+            .map(|v| (Occur::Should, filter(level.facets, &format!("{facet}:{v}"))))
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+    }
+    let text = q.text.trim();
+    if !text.is_empty() {
+        // Text without a single word or key (punctuation only) matches nothing.
+        let text = text_query(text, clearance, fields, analyzers, searcher)?
+            .unwrap_or_else(|| Box::new(EmptyQuery));
+        clauses.push((Occur::Must, text));
+    }
+    // Every clause so far requires a value in one of the clearance's own fields, which only
+    // documents it may see have (see `Fields`). A query without any (browsing) gets the
+    // explicit filter; adding it to the others would only slow them down.
+    if clauses.is_empty() {
+        clauses.push((Occur::Must, filter(fields.visible, clearance.as_str())));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Two readings of the text, either may match:
+/// * every matching key of the whole text is a key of the record's names (cross-script and
+///   spelling variants; keys come from the whole text because `Hossein Zadeh` is one key);
+/// * every word is found, as an exact name word, a name word within a typo or two, or a
+///   stemmed word of the free text.
+///
+/// An id typed as the query finds its record too, if the clearance may see it.
+///
+/// Typo tolerance is for rare words: a word that many records have is spelled as people
+/// spell it, its variants meet through the keys, and expanding it would only cost time.
+fn text_query(
+    text: &str,
+    clearance: Classification,
+    fields: &Fields,
+    a: &mut Analyzers,
+    searcher: &Searcher,
+) -> tantivy::Result<Option<Box<dyn Query>>> {
+    let level = fields.level(clearance);
+    let common = (searcher.num_docs() / 1000).max(100);
+    let mut readings: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let keys = terms(&mut a.key, text);
+    if !keys.is_empty() {
+        let all = keys
+            .iter()
+            .map(|k| (Occur::Must, term_query(level.keys, k)))
+            .collect();
+        readings.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+    }
+    let words = terms(&mut a.name, text);
+    if !words.is_empty() {
+        let mut all = Vec::new();
+        for w in &words {
+            let exact = term(level.names, w);
+            let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Should,
+                Box::new(BoostQuery::new(term_query(level.names, w), BOOST_NAME)),
+            )];
+            let distance = typo_distance(w.chars().count());
+            if distance > 0 && searcher.doc_freq(&exact)? < common {
+                let fuzzy = FuzzyTermQuery::new(exact, distance, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), BOOST_FUZZY)),
+                ));
+            }
+            for stem in terms(&mut a.text, w) {
+                any.push((Occur::Should, term_query(level.text, &stem)));
+            }
+            all.push((
+                Occur::Must,
+                Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+            ));
+        }
+        readings.push((Occur::Should, Box::new(BooleanQuery::new(all))));
+    }
+    if Kind::from_id(text).is_some() && !text.contains(char::is_whitespace) {
+        // The id is the one field every level shares: it needs the visibility filter.
+        let id = BooleanQuery::new(vec![
+            (Occur::Must, term_query(fields.id, text)),
+            (Occur::Must, filter(fields.visible, clearance.as_str())),
+        ]);
+        readings.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(id), BOOST_ID)),
+        ));
+    }
+    Ok((!readings.is_empty()).then(|| Box::new(BooleanQuery::new(readings)) as Box<dyn Query>))
+}
+
+/// Counts matching documents and their facet values, read from the level's `facets` fast
+/// field (no stored document is opened).
+pub struct FacetCounter {
+    /// Name of the `facets_<level>` field.
+    pub field: String,
+}
+
+pub struct SegmentFacetCounter {
+    column: Option<StrColumn>,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+/// Matching documents, and per `facet:value` string the number of them that have it.
+pub type FacetFruit = (u64, BTreeMap<String, u64>);
+
+impl Collector for FacetCounter {
+    type Fruit = FacetFruit;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacetCounter> {
+        let column = reader.fast_fields().str(&self.field)?;
+        let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
+        Ok(SegmentFacetCounter {
+            column,
+            counts: vec![0; terms],
+            total: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<FacetFruit>) -> tantivy::Result<FacetFruit> {
+        let mut total = 0;
+        let mut merged = BTreeMap::new();
+        for (n, counts) in fruits {
+            total += n;
+            for (value, c) in counts {
+                *merged.entry(value).or_insert(0) += c;
+            }
+        }
+        Ok((total, merged))
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = FacetFruit;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.total += 1;
+        if let Some(column) = &self.column {
+            for ord in column.term_ords(doc) {
+                self.counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetFruit {
+        let mut out = BTreeMap::new();
+        if let Some(column) = &self.column {
+            for (ord, &n) in self.counts.iter().enumerate() {
+                let mut value = String::new();
+                if n > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    out.insert(value, n);
+                }
+            }
+        }
+        (self.total, out)
+    }
+}
+
+/// Splits `facet:value` counts into per-facet lists in display order.
+pub fn group_facets(counts: BTreeMap<String, u64>) -> BTreeMap<String, Vec<(String, u64)>> {
+    let mut out: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+    for (key, n) in counts {
+        if let Some((facet, value)) = key.split_once(':') {
+            out.entry(facet.to_string())
+                .or_default()
+                .push((value.to_string(), n));
+        }
+    }
+    for (facet, values) in out.iter_mut() {
+        if facet == Facet::Year.as_str() {
+            values.sort_by_key(|(v, _)| year_order(v));
+        } else {
+            values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+    }
+    out
+}
+
+/// `1988` before `1988-1990` before `1989`; negative years sort first.
+fn year_order(v: &str) -> (i64, i64) {
+    let (first, last) = match v.get(1..).and_then(|rest| rest.find('-')) {
+        Some(i) => (&v[..=i], &v[i + 2..]),
+        None => (v, v),
+    };
+    (
+        first.parse().unwrap_or(i64::MAX),
+        last.parse().unwrap_or(i64::MAX),
+    )
+}
+
+/// The first `limit` matching documents in index order, without scores: what a query without
+/// text (browsing by facets) shows, where every match scores the same. Lets tantivy skip
+/// scoring altogether.
+pub struct FirstDocs {
+    pub limit: usize,
+}
+
+pub struct SegmentFirstDocs {
+    segment: SegmentOrdinal,
+    limit: usize,
+    docs: Vec<DocAddress>,
+}
+
+impl Collector for FirstDocs {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentFirstDocs;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFirstDocs> {
+        Ok(SegmentFirstDocs {
+            segment,
+            limit: self.limit,
+            docs: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<DocAddress> = fruits.into_iter().flatten().collect();
+        all.sort();
+        all.truncate(self.limit);
+        Ok(all.into_iter().map(|d| (0.0, d)).collect())
+    }
+}
+
+impl SegmentCollector for SegmentFirstDocs {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if self.docs.len() < self.limit {
+            self.docs.push(DocAddress::new(self.segment, doc));
+        }
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.docs
+    }
+}
