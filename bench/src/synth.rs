@@ -509,6 +509,58 @@ fn persian_digits(n: i32) -> String {
         .collect()
 }
 
+/// The columns of [`person_csv_row`]: the people-import columns a victim list's spreadsheet has.
+pub const CSV_COLUMNS: &[&str] = &[
+    "full_name",
+    "name_fa",
+    "father_name",
+    "sex",
+    "birth",
+    "death",
+    "place",
+    "occupation",
+    "list",
+];
+
+/// Person `p` (from [`person`]) as a spreadsheet row of [`CSV_COLUMNS`]: the first Latin
+/// spelling as the full name, the Persian name, the birth place's English name and the title of
+/// the first list the person is on. Missing values are empty cells.
+pub fn person_csv_row(p: &Value) -> Vec<String> {
+    let names = p["names"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let name = |lang: &str| {
+        names
+            .iter()
+            .find(|n| n["lang"] == lang)
+            .and_then(|n| n["value"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let text = |field: &str| p[field].as_str().unwrap_or_default().to_string();
+    let place = p["birth_place"]
+        .as_str()
+        .and_then(|id| id.strip_prefix("plc_bench-"))
+        .and_then(|slug| PLACES.iter().find(|(s, _, _)| *s == slug))
+        .map(|(_, _, en)| en.to_string())
+        .unwrap_or_default();
+    let list = p["lists"][0]["list"]
+        .as_str()
+        .and_then(|id| id.strip_prefix("lst_bench-"))
+        .and_then(|slug| LISTS.iter().find(|(s, _)| *s == slug))
+        .map(|(_, title)| title.to_string())
+        .unwrap_or_default();
+    vec![
+        name("en"),
+        name("fa"),
+        text("father_name"),
+        text("sex"),
+        text("birth"),
+        text("death"),
+        place,
+        text("occupation"),
+        list,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

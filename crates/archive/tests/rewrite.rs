@@ -42,6 +42,7 @@ fn rewrite(from: &Path, to: &Path, forge: impl Fn(u64, Value) -> Option<Value>) 
                 op: new,
                 record,
                 expect_version: None,
+                skip_identical: false,
             }])
             .unwrap();
     }

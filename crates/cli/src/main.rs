@@ -1,6 +1,7 @@
 //! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
 
 mod demo;
+mod progress;
 mod render;
 
 use anyhow::{Context, Result, bail};
@@ -449,12 +450,14 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 Policy::AllOrNothing
             };
+            let (bar, update) = progress::import_bar();
             let opts = ImportOptions {
                 kind,
                 mapping,
                 list: list.clone(),
                 source: source.clone(),
                 policy,
+                progress: Some(update),
                 ..Default::default()
             };
             let mut archive = Archive::open(dir, &actor)?;
@@ -467,24 +470,34 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
             let context = format!("{}: ", file.display());
+            // The search index follows the log on the other core while rows are written.
+            let indexer = Indexer::start(dir, &actor);
             let report = rightsdoc_io::import_chunks(
                 Input::path(file),
                 &opts,
                 DEFAULT_CHUNK_SIZE,
                 |chunk| {
                     // A list the importer creates may exist already (from an earlier import).
-                    let chunk: Vec<Value> = chunk
+                    let chunk: Vec<_> = chunk
                         .into_iter()
                         .filter(|r| {
-                            r["kind"] != "list"
-                                || r["id"]
-                                    .as_str()
-                                    .is_none_or(|id| archive.get(id).ok().flatten().is_none())
+                            r.kind != Kind::List || archive.get(&r.id).ok().flatten().is_none()
                         })
                         .collect();
-                    archive.add_many(chunk, &context).map(|_| ())
+                    archive.add_records(chunk, &context)
                 },
-            )?;
+            );
+            bar.finish_and_clear();
+            let spinner = progress::spinner("indexing for search");
+            let indexed = indexer.finish();
+            spinner.finish_and_clear();
+            let report = report?;
+            if let Err(e) = indexed {
+                // The records are in; the next search catches the index up.
+                eprintln!(
+                    "warning: the search index is behind the archive ({e:#}); the next search updates it"
+                );
+            }
             if cli.json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {
@@ -604,4 +617,41 @@ fn describe_diff(before: &Value, after: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// Brings the search index up to date with the log in a thread of its own, over and over,
+/// until told to finish: an import then ends with its records searchable, at little extra time.
+struct Indexer {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl Indexer {
+    fn start(dir: &Path, actor: &str) -> Indexer {
+        use std::sync::atomic::Ordering;
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (dir, actor, stop) = (dir.to_path_buf(), actor.to_string(), done.clone());
+        let thread = std::thread::spawn(move || -> Result<()> {
+            let archive = Archive::open(&dir, &actor)?;
+            let mut index = SearchIndex::open(&dir.join("search"))?;
+            loop {
+                // Read the flag first: a catch-up that starts after it was set sees every write.
+                let last = stop.load(Ordering::Acquire);
+                if index.catch_up(archive.store())? == 0 {
+                    if last {
+                        return Ok(());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+            }
+        });
+        Indexer { done, thread }
+    }
+
+    fn finish(self) -> Result<()> {
+        self.done.store(true, std::sync::atomic::Ordering::Release);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the indexing thread panicked"))?
+    }
 }

@@ -10,7 +10,7 @@ use crate::report::{At, RowError};
 use crate::table::CellRow;
 use rightsdoc_model::schema::{Field, Kind, Ty};
 use rightsdoc_model::vocab::vocabularies;
-use rightsdoc_model::{ValidationError, id, validate};
+use rightsdoc_model::{Record, ValidationError, id, validate};
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -111,7 +111,7 @@ pub(crate) struct Common {
     /// A source cited by every record, with the row as locator.
     pub source: Option<String>,
     /// Lists every person is a member of: (list id, list record to create if new).
-    pub lists: Vec<(String, Option<Value>)>,
+    pub lists: Vec<(String, Option<Record>)>,
 }
 
 /// Mutable state across the rows of one import.
@@ -119,15 +119,15 @@ pub(crate) struct Common {
 pub(crate) struct State {
     lists_emitted: HashSet<String>,
     /// List names (from a `list` column) already made into ids and records.
-    list_cache: HashMap<String, (String, Option<Value>)>,
+    list_cache: HashMap<String, (String, Option<Record>)>,
     /// Ids given by the data (an id column, JSON ids) and the row that gave them.
     ids: HashMap<String, usize>,
 }
 
 /// A valid row: its record and the list records it is the first to need.
 pub(crate) struct Converted {
-    pub record: Value,
-    pub new_lists: Vec<Value>,
+    pub record: Record,
+    pub new_lists: Vec<Record>,
 }
 
 /// How a table's rows become records of one kind.
@@ -716,7 +716,7 @@ impl Plan {
         row_key: &str,
         row: usize,
         state: &mut State,
-    ) -> Result<(Value, Vec<Value>), (Option<usize>, String)> {
+    ) -> Result<(Record, Vec<Record>), (Option<usize>, String)> {
         let mut obj = Map::new();
         obj.insert("kind".into(), Value::String(self.kind.as_str().into()));
         obj.insert("id".into(), Value::String(record_id));
@@ -781,7 +781,7 @@ impl Plan {
             let list_cache = &mut state.list_cache;
             let lists_emitted = &state.lists_emitted;
             let mut entries = Vec::new();
-            let mut add = |list_id: &str, record: Option<&Value>| {
+            let mut add = |list_id: &str, record: Option<&Record>| {
                 if entries
                     .iter()
                     .any(|e: &Value| e["list"].as_str() == Some(list_id))
@@ -838,11 +838,9 @@ impl Plan {
         }
         let record = validate(Value::Object(obj)).map_err(|e| self.blame(&b, e))?;
         for r in &new_lists {
-            if let Some(id) = r["id"].as_str() {
-                state.lists_emitted.insert(id.to_string());
-            }
+            state.lists_emitted.insert(r.id.clone());
         }
-        Ok((Value::Object(record.body), new_lists))
+        Ok((record, new_lists))
     }
 
     /// The entry behind a validation error's path.
@@ -928,7 +926,7 @@ impl Builder {
 pub(crate) fn list_record(
     name: &str,
     source: Option<&str>,
-) -> Result<(String, Option<Value>), String> {
+) -> Result<(String, Option<Record>), String> {
     let name = name.trim();
     if id::check(Kind::List, name).is_ok() {
         return Ok((name.to_string(), None));
@@ -939,7 +937,7 @@ pub(crate) fn list_record(
         record["source"] = Value::String(s.to_string());
     }
     let record = validate(record).map_err(|e| format!("list `{name}`: {}", e.message))?;
-    Ok((list_id, Some(Value::Object(record.body))))
+    Ok((list_id, Some(record)))
 }
 
 /// UPR cycle of a Working Group session: 1–12 → 1, then 14 sessions a cycle up to 54.
@@ -1272,14 +1270,9 @@ pub(crate) fn json_record(
     })?;
     state.ids.insert(record.id.clone(), row);
     for r in &new_lists {
-        if let Some(id) = r["id"].as_str() {
-            state.lists_emitted.insert(id.to_string());
-        }
+        state.lists_emitted.insert(r.id.clone());
     }
-    Ok(Converted {
-        record: Value::Object(record.body),
-        new_lists,
-    })
+    Ok(Converted { record, new_lists })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::json;
 use crate::mapping::Mapping;
 use crate::report::{Format, ImportError, ImportReport, RowError};
 use crate::table::{CsvTable, SheetTable, Table};
-use rightsdoc_model::{Kind, id};
+use rightsdoc_model::{Kind, Record, id};
 use serde_json::Value;
 use std::cell::Cell;
 use std::fs::File;
@@ -155,8 +155,8 @@ pub fn read(input: Input<'_>, opts: &ImportOptions) -> Result<Imported, ImportEr
     let mut records = Vec::new();
     let report = pass(input, opts, 1, 1, &mut |event| {
         if let Event::Valid(c) = event {
-            records.extend(c.new_lists);
-            records.push(c.record);
+            records.extend(c.new_lists.iter().map(Record::to_value));
+            records.push(c.record.to_value());
         }
         Ok(())
     })?;
@@ -175,13 +175,13 @@ pub fn import_chunks<F, E>(
     mut write: F,
 ) -> Result<ImportReport, ImportError>
 where
-    F: FnMut(Vec<Value>) -> Result<(), E>,
+    F: FnMut(Vec<Record>) -> Result<(), E>,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     let chunk_size = chunk_size.max(1);
     let file = input.display();
     let mut written = 0usize;
-    let mut flush = |batch: &mut Vec<Value>, written: &mut usize| -> Result<(), ImportError> {
+    let mut flush = |batch: &mut Vec<Record>, written: &mut usize| -> Result<(), ImportError> {
         if batch.is_empty() {
             return Ok(());
         }
@@ -577,9 +577,7 @@ fn outcome_to_sink(
         Ok(c) => {
             report.valid += 1;
             for l in &c.new_lists {
-                if let Some(id) = l["id"].as_str() {
-                    report.new_lists.push(id.to_string());
-                }
+                report.new_lists.push(l.id.clone());
             }
             sink(Event::Valid(c))
         }
@@ -668,8 +666,8 @@ fn list_constants(
     option: Option<&str>,
     constant: Option<&str>,
     source: Option<&str>,
-) -> Result<Vec<(String, Option<Value>)>, ImportError> {
-    let mut out: Vec<(String, Option<Value>)> = Vec::new();
+) -> Result<Vec<(String, Option<Record>)>, ImportError> {
+    let mut out: Vec<(String, Option<Record>)> = Vec::new();
     for name in [option, constant].into_iter().flatten() {
         if name.trim().is_empty() {
             return Err(ImportError::Options("--list needs a list name".into()));

@@ -63,48 +63,47 @@ impl Record {
         validate(merged)
     }
 
-    /// Every name in the record's `Names` fields.
+    /// Every name in the record's `Names` fields, with its derived forms.
     pub fn names(&self) -> Vec<NameEntry> {
-        let mut out = Vec::new();
-        for field in self
-            .kind
+        self.name_values()
+            .map(|(n, value, classification)| NameEntry {
+                value: value.to_string(),
+                lang: n.get("lang").and_then(Value::as_str).map(str::to_string),
+                classification,
+                normalized: rightsdoc_names::normalize(value),
+                key: rightsdoc_names::match_key(value),
+                latin: rightsdoc_names::transliterate(value),
+            })
+            .collect()
+    }
+
+    /// The name objects of the `Names` fields with their text and effective classification
+    /// (the stricter of the record's and the name's own), without deriving anything.
+    fn name_values(&self) -> impl Iterator<Item = (&Value, &str, Classification)> {
+        self.kind
             .schema()
             .fields
             .iter()
             .filter(|f| matches!(f.ty, Ty::Names))
-        {
-            let Some(Value::Array(names)) = self.body.get(field.name) else {
-                continue;
-            };
-            for n in names {
-                let Some(value) = n.get("value").and_then(Value::as_str) else {
-                    continue;
-                };
+            .filter_map(|field| self.body.get(field.name).and_then(Value::as_array))
+            .flatten()
+            .filter_map(|n| {
+                let value = n.get("value").and_then(Value::as_str)?;
                 let own = n
                     .get("classification")
                     .and_then(Value::as_str)
                     .and_then(|c| c.parse().ok())
                     .unwrap_or_default();
-                out.push(NameEntry {
-                    value: value.to_string(),
-                    lang: n.get("lang").and_then(Value::as_str).map(str::to_string),
-                    classification: self.classification.max(own),
-                    normalized: rightsdoc_names::normalize(value),
-                    key: rightsdoc_names::match_key(value),
-                    latin: rightsdoc_names::transliterate(value),
-                });
-            }
-        }
-        out
+                Some((n, value, self.classification.max(own)))
+            })
     }
 
     /// A short human label: the first public name, or the title, role or text.
     pub fn label(&self) -> String {
         let first_name = self
-            .names()
-            .into_iter()
-            .find(|n| n.classification == Classification::Public)
-            .map(|n| n.value);
+            .name_values()
+            .find(|(_, _, c)| *c == Classification::Public)
+            .map(|(_, value, _)| value.to_string());
         let text = |k: &str| self.body.get(k).and_then(plain_str).map(str::to_string);
         first_name
             .or_else(|| text("title"))

@@ -1,5 +1,6 @@
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
 use unicode_normalization::char::decompose_canonical;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
 
 use crate::script::is_arabic_script;
 
@@ -21,9 +22,21 @@ use crate::script::is_arabic_script;
 /// The result is a fixed point: `normalize(&normalize(x)) == normalize(x)`.
 pub fn normalize(text: &str) -> String {
     // Apostrophes go before NFKC, which would turn `´` into a space and a combining accent.
-    let text: String = text.chars().filter(|&c| !is_apostrophe(c)).collect();
+    let text: Cow<str> = if text.chars().any(is_apostrophe) {
+        Cow::Owned(text.chars().filter(|&c| !is_apostrophe(c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    };
+    // Most names are already in NFKC (the quick check is a table lookup per character);
+    // decomposing and recomposing them is most of the cost of this function.
+    let text = nfkc(&text);
     let mut out = Spacer::default();
-    for c in text.nfkc() {
+    out.text.reserve(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         if is_invisible(c) || is_apostrophe(c) {
             continue;
         }
@@ -56,7 +69,18 @@ pub fn normalize(text: &str) -> String {
         }
     }
     // Removing a zero-width character can leave a decomposed sequence (Hangul jamo, ...).
-    out.text.nfc().collect()
+    match is_nfc_quick(out.text.chars()) {
+        IsNormalized::Yes => out.text,
+        _ => out.text.nfc().collect(),
+    }
+}
+
+/// `text` in NFKC, borrowed when it already is.
+pub(crate) fn nfkc(text: &str) -> Cow<'_, str> {
+    match is_nfkc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfkc().collect()),
+    }
 }
 
 /// Builds text with runs of whitespace collapsed to one space and no space at either end.

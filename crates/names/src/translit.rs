@@ -1,6 +1,5 @@
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::decompose_canonical;
 
 use crate::key::{is_persian_consonant, waw_is_consonant};
@@ -22,7 +21,7 @@ const ZWNJ: char = '\u{200C}';
 /// Persian-script input is ASCII. Words without Persian letters are returned as they are,
 /// with whitespace collapsed and trimmed.
 pub fn transliterate(text: &str) -> String {
-    let text: String = text.nfkc().collect();
+    let text = crate::normalize::nfkc(text);
     let mut out = Spacer::default();
     for token in text.split_whitespace() {
         out.space();

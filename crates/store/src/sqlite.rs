@@ -7,7 +7,7 @@ use rightsdoc_ledger::{
     Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 const SCHEMA: &str = "
@@ -99,14 +99,32 @@ fn record_version(tx: &Transaction, id: &str) -> Result<Option<u64>, rusqlite::E
         .map(|o| o.map(|v| v as u64))
 }
 
-/// Write a record's projection rows; `replacing` when it already had rows (an edit).
-fn write_rows(tx: &Transaction, rows: &Rows, replacing: bool) -> Result<(), rusqlite::Error> {
-    let r = &rows.record;
-    tx.prepare_cached("INSERT OR REPLACE INTO records (id, kind, classification, body, version, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![r.id, r.kind, r.classification, r.body, r.version as i64, r.created as i64])?;
-    if replacing {
-        remove_derived(tx, &r.id)?;
-    }
+/// Insert a new record's row; `false` (and nothing written) when the id exists.
+fn insert_record(tx: &Transaction, r: &RecordRow) -> Result<bool, rusqlite::Error> {
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO records (id, kind, classification, body, version, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![
+            r.id,
+            r.kind,
+            r.classification,
+            r.body,
+            r.version as i64,
+            r.created as i64
+        ])?;
+    Ok(n == 1)
+}
+
+fn stored_body(tx: &Transaction, id: &str) -> Result<Option<String>, rusqlite::Error> {
+    tx.prepare_cached("SELECT body FROM records WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()
+}
+
+/// Write a record's name and reference rows.
+fn write_derived(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO names (record_id, idx, value, lang, classification, normalized, key, latin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -168,7 +186,7 @@ impl Store for SqliteStore {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let first_seq: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
+        let mut n: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
             r.get::<_, i64>(0)
         })? as u64;
         let mut prev: Option<Hash> = tx
@@ -178,20 +196,43 @@ impl Store for SqliteStore {
             .optional()?
             .and_then(|b| b.try_into().ok().map(Hash));
         let mut overlay: HashMap<u64, Hash> = HashMap::new();
-        let mut written: BTreeSet<String> = BTreeSet::new();
+        // Records written by this batch and still present, with their references.
+        let mut written: HashMap<String, Vec<RefRow>> = HashMap::new();
         let mut out = Vec::with_capacity(changes.len());
 
-        for (n, change) in (first_seq..).zip(changes) {
+        for change in changes {
             let target = change.op.target.clone();
             let action = change.op.action;
-            let current = record_version(&tx, &target)?;
-            match action {
-                Action::Create if current.is_some() => return Err(StoreError::Exists(target)),
-                Action::Edit | Action::Delete if current.is_none() => {
-                    return Err(StoreError::NotFound(target));
+            let sealed = change.op.seal(n, prev, Salt::random())?;
+            let body = sealed.payload.as_ref().map(|(_, body)| body.as_slice());
+            // A create learns whether its id is new from the primary key (one statement, not
+            // a lookup and an insert); edits and deletes need the current version anyway.
+            let current = match (action, &change.record, body) {
+                (Action::Create, Some(record), Some(body)) => {
+                    let row = rows_for(record, body, n, n);
+                    if insert_record(&tx, &row.record)? {
+                        write_derived(&tx, &row)?;
+                        written.insert(target.clone(), row.refs);
+                        None
+                    } else if change.skip_identical
+                        && stored_body(&tx, &target)?.as_deref() == Some(&row.record.body)
+                    {
+                        continue;
+                    } else {
+                        return Err(StoreError::Exists(target));
+                    }
                 }
-                _ => {}
-            }
+                (Action::Create, _, _) => {
+                    return Err(StoreError::Backend(format!(
+                        "create of `{target}` carries no record"
+                    )));
+                }
+                (Action::Init, _, _) => None,
+                _ => match record_version(&tx, &target)? {
+                    None => return Err(StoreError::NotFound(target)),
+                    found => found,
+                },
+            };
             if let (Some(expected), Some(found)) = (change.expect_version, current)
                 && expected != found
             {
@@ -201,22 +242,46 @@ impl Store for SqliteStore {
                     found,
                 });
             }
-            if action == Action::Delete {
-                let by = referrers_in(&tx, &target)?;
-                if !by.is_empty() {
-                    let list: Vec<String> = by
-                        .iter()
-                        .take(5)
-                        .map(|r| format!("`{}` ({})", r.from_id, r.path))
-                        .collect();
-                    return Err(StoreError::StillReferenced {
-                        id: target,
-                        by: list.join(", "),
-                    });
+            match (action, &change.record, body) {
+                (Action::Edit, Some(record), Some(body)) => {
+                    let created = tx.query_row(
+                        "SELECT created FROM records WHERE id = ?1",
+                        [&target],
+                        |r| r.get::<_, i64>(0),
+                    )? as u64;
+                    let row = rows_for(record, body, n, created);
+                    tx.prepare_cached("UPDATE records SET classification = ?2, body = ?3, version = ?4 WHERE id = ?1")?
+                        .execute(params![row.record.id, row.record.classification, row.record.body, n as i64])?;
+                    remove_derived(&tx, &target)?;
+                    write_derived(&tx, &row)?;
+                    written.insert(target.clone(), row.refs);
                 }
+                (Action::Delete, _, _) => {
+                    let by = referrers_in(&tx, &target)?;
+                    if !by.is_empty() {
+                        let list: Vec<String> = by
+                            .iter()
+                            .take(5)
+                            .map(|r| format!("`{}` ({})", r.from_id, r.path))
+                            .collect();
+                        return Err(StoreError::StillReferenced {
+                            id: target,
+                            by: list.join(", "),
+                        });
+                    }
+                    tx.prepare_cached("DELETE FROM records WHERE id = ?1")?
+                        .execute([&target])?;
+                    remove_derived(&tx, &target)?;
+                    written.remove(&target);
+                }
+                (Action::Edit, _, _) => {
+                    return Err(StoreError::Backend(format!(
+                        "edit of `{target}` carries no record"
+                    )));
+                }
+                (Action::Create | Action::Init, _, _) => {}
             }
 
-            let sealed = change.op.seal(n, prev, Salt::random())?;
             tx.prepare_cached(
                 "INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)",
             )?
@@ -241,47 +306,11 @@ impl Store for SqliteStore {
                 },
             )?;
             let first = stored_hash_count(n);
+            let mut ins = tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?;
             for (i, h) in hashes.into_iter().enumerate() {
                 let idx = first + i as u64;
-                tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?
-                    .execute(params![idx as i64, &h.0[..]])?;
+                ins.execute(params![idx as i64, &h.0[..]])?;
                 overlay.insert(idx, h);
-            }
-
-            match (action, &change.record) {
-                (Action::Create | Action::Edit, Some(record)) => {
-                    let created = match action {
-                        Action::Edit => tx.query_row(
-                            "SELECT created FROM records WHERE id = ?1",
-                            [&target],
-                            |r| r.get::<_, i64>(0),
-                        )? as u64,
-                        _ => n,
-                    };
-                    let (_, body) = sealed
-                        .payload
-                        .as_ref()
-                        .expect("a fresh operation has its payload");
-                    write_rows(
-                        &tx,
-                        &rows_for(record, body, n, created),
-                        action == Action::Edit,
-                    )?;
-                    written.insert(target.clone());
-                }
-                (Action::Delete, _) => {
-                    tx.prepare_cached("DELETE FROM records WHERE id = ?1")?
-                        .execute([&target])?;
-                    remove_derived(&tx, &target)?;
-                    written.remove(&target);
-                }
-                (Action::Init, _) => {}
-                (action, None) => {
-                    return Err(StoreError::Backend(format!(
-                        "{} of `{target}` carries no record",
-                        action.as_str()
-                    )));
-                }
             }
             out.push(Appended {
                 seq: n,
@@ -289,26 +318,26 @@ impl Store for SqliteStore {
                 leaf: sealed.leaf,
             });
             prev = Some(sealed.leaf);
+            n += 1;
         }
 
         // References are checked once the whole batch is in, so a batch may refer forwards.
-        for id in &written {
-            // (NOT EXISTS rather than a LEFT JOIN: SQLite re-plans the join for every bound id.)
-            let mut stmt = tx.prepare_cached(
-                "SELECT path, to_id FROM refs WHERE from_id = ?1
-                 AND NOT EXISTS (SELECT 1 FROM records WHERE id = refs.to_id)",
-            )?;
-            let dangling = stmt
-                .query_row([id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()?;
-            if let Some((path, target)) = dangling {
-                return Err(StoreError::Dangling {
-                    from: id.clone(),
-                    path,
-                    target,
-                });
+        // Most point at a few shared records (places, lists, sources): each is looked up once.
+        let mut present: HashSet<&str> = HashSet::new();
+        for refs in written.values() {
+            for r in refs {
+                let target = r.to_id.as_str();
+                if written.contains_key(target) || present.contains(target) {
+                    continue;
+                }
+                if record_version(&tx, target)?.is_none() {
+                    return Err(StoreError::Dangling {
+                        from: r.from_id.clone(),
+                        path: r.path.clone(),
+                        target: r.to_id.clone(),
+                    });
+                }
+                present.insert(target);
             }
         }
         tx.commit()?;

@@ -11,6 +11,9 @@ pub struct Change {
     pub record: Option<Record>,
     /// For an edit: the record version the change was computed from (optimistic locking).
     pub expect_version: Option<u64>,
+    /// For a create: if the record already exists with exactly this content, write nothing
+    /// for it instead of failing (re-importing a file changes nothing).
+    pub skip_identical: bool,
 }
 
 /// What an append wrote.
@@ -30,7 +33,8 @@ pub struct LogEntry {
 /// The storage an archive needs. Implemented by [`crate::SqliteStore`]; PostgreSQL later.
 /// Domain code uses only this trait.
 pub trait Store: HashReader {
-    /// Append changes atomically, in order. Checks that created ids are new, that edits apply
+    /// Append changes atomically, in order; returns what was written (creates skipped as
+    /// identical are left out). Checks that created ids are new, that edits apply
     /// to the version they were computed from, that deleted records are not referenced, and that
     /// every reference of every written record resolves (forward references within the batch
     /// are allowed).

@@ -49,6 +49,7 @@ fn change(store: &SqliteStore, step: &Step, k: usize) -> Option<Change> {
             op,
             record: Some(record),
             expect_version: None,
+            skip_identical: false,
         })
     };
     match step {
@@ -82,6 +83,7 @@ fn change(store: &SqliteStore, step: &Step, k: usize) -> Option<Change> {
             ),
             record: None,
             expect_version: None,
+            skip_identical: false,
         }),
         Step::Act { person } => {
             let id = format!("act_a{k}");
@@ -106,7 +108,7 @@ proptest! {
         store.set_meta("verifier_key", key.verifier_key()).unwrap();
         let init = Operation::now("prop", Action::Init, "archive", "rightsdoc.test/prop",
             json!({"origin": "rightsdoc.test/prop", "verifier_key": key.verifier_key()}));
-        store.append(vec![Change { op: init, record: None, expect_version: None }]).unwrap();
+        store.append(vec![Change { op: init, record: None, expect_version: None, skip_identical: false, }]).unwrap();
         let verifier = Verifier::new(key.verifier_key()).unwrap();
 
         for (k, chunk) in steps.chunks(batch).enumerate() {

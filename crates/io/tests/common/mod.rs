@@ -20,7 +20,7 @@ pub fn import_counting(
 ) -> Result<(ImportReport, Vec<Vec<Value>>), ImportError> {
     let mut chunks = Vec::new();
     let report = import_chunks(Input::bytes(name, data), opts, 1000, |c| {
-        chunks.push(c);
+        chunks.push(c.iter().map(rightsdoc_model::Record::to_value).collect());
         Ok::<(), std::io::Error>(())
     })?;
     Ok((report, chunks))
