@@ -38,7 +38,6 @@ pub struct Archive {
     dir: PathBuf,
     origin: String,
     store: Box<dyn Store>,
-    verifier: Verifier,
     actor: String,
 }
 
@@ -108,12 +107,12 @@ impl Archive {
         };
         let vkey = fs::read_to_string(dir.join(VERIFIER_KEY))
             .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
-        let verifier = Verifier::new(&vkey)?;
+        // A damaged key file is reported on open, not at the first verification.
+        Verifier::new(&vkey)?;
         Ok(Archive {
             dir: dir.to_path_buf(),
             origin: config.origin,
             store,
-            verifier,
             actor: actor.to_string(),
         })
     }
@@ -303,7 +302,8 @@ impl Archive {
             )
             .into());
         }
-        Ok(verify(self.store.as_ref(), &self.verifier, extra)?)
+        let verifier = Verifier::new(&vkey)?;
+        Ok(verify(self.store.as_ref(), &verifier, extra)?)
     }
 
     /// Visit every current record (optionally of one kind) that a reader with `clearance` may

@@ -3,14 +3,15 @@
 use anyhow::{Context, Result, bail};
 use rightsdoc_archive::Archive;
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/demo_files.rs"));
 
 /// Marker file that tells a demo archive from a real one, so `demo` never touches real data.
 const MARKER: &str = "DEMO-ARCHIVE";
 
-pub fn run(dir: &Path, actor: &str, addr: &str, json: bool) -> Result<()> {
+/// Build the demo archive; returns its folder.
+pub fn run(dir: &Path, actor: &str, json: bool) -> Result<PathBuf> {
     let dir = if dir == Path::new("archive") {
         Path::new("rightsdoc-demo")
     } else {
@@ -44,7 +45,7 @@ pub fn run(dir: &Path, actor: &str, addr: &str, json: bool) -> Result<()> {
     if json {
         println!(
             "{}",
-            serde_json::json!({"archive": dir, "records": n, "operations": report.operations, "addr": addr})
+            serde_json::json!({"archive": dir, "records": n, "operations": report.operations})
         );
     } else {
         println!(
@@ -57,9 +58,6 @@ pub fn run(dir: &Path, actor: &str, addr: &str, json: bool) -> Result<()> {
             "try: rightsdoc --archive {} show <id> | history <id> | export --clearance public",
             dir.display()
         );
-        println!(
-            "(the web interface on http://{addr} arrives with the web issue; nothing is served yet)"
-        );
     }
-    Ok(())
+    Ok(dir.to_path_buf())
 }

@@ -13,6 +13,7 @@ use rightsdoc_search::{Facet, SearchIndex, SearchQuery};
 use rightsdoc_stats::{By, Filter, Snapshot, stats};
 use serde_json::Value;
 use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Parser)]
@@ -53,11 +54,20 @@ struct Cli {
 enum Command {
     /// Create an empty archive with its signing key.
     Init,
-    /// Build the demo archive from the bundled data set.
+    /// Build the demo archive from the bundled data set and serve it on localhost.
     Demo {
-        /// Where the web interface will listen (served once the web interface exists).
+        /// Where the web interface listens.
         #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: String,
+        addr: SocketAddr,
+        /// Build the demo archive and stop, without serving it.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the archive's web interface and JSON API.
+    Serve {
+        /// Where to listen. Keep it on 127.0.0.1 unless a TLS proxy is in front.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
     },
     /// Create a record; prints its id.
     Add {
@@ -216,7 +226,21 @@ fn run(cli: Cli) -> Result<()> {
                 );
             }
         }
-        Command::Demo { addr } => demo::run(dir, &actor, addr, cli.json)?,
+        Command::Demo { addr, no_serve } => {
+            let built = demo::run(dir, &actor, cli.json)?;
+            if !no_serve {
+                println!("serving the demo archive on http://{addr}/ (Ctrl-C stops it)");
+                serve(&built, *addr)?;
+            }
+        }
+        Command::Serve { addr } => {
+            Archive::open(dir, &actor)?;
+            println!(
+                "serving {} on http://{addr}/ (Ctrl-C stops it)",
+                dir.display()
+            );
+            serve(dir, *addr)?;
+        }
         Command::Add { kind, file, data } => {
             let mut value = read_json_input(file.as_deref(), data.as_deref())?;
             if let (Some(k), Value::Object(o)) = (kind, &mut value) {
@@ -654,4 +678,11 @@ impl Indexer {
             .join()
             .map_err(|_| anyhow::anyhow!("the indexing thread panicked"))?
     }
+}
+
+/// Run the web server until Ctrl-C.
+fn serve(dir: &Path, addr: SocketAddr) -> Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
+    runtime.block_on(rightsdoc_web::serve(dir, addr))?;
+    Ok(())
 }

@@ -32,7 +32,7 @@ pub struct LogEntry {
 
 /// The storage an archive needs. Implemented by [`crate::SqliteStore`]; PostgreSQL later.
 /// Domain code uses only this trait.
-pub trait Store: HashReader {
+pub trait Store: HashReader + Send {
     /// Append changes atomically, in order; returns what was written (creates skipped as
     /// identical are left out). Checks that created ids are new, that edits apply
     /// to the version they were computed from, that deleted records are not referenced, and that

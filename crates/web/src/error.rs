@@ -1,0 +1,44 @@
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Why a request failed. What reaches the visitor is a status and a generic message: details
+/// (paths, store errors) go to the server's log, never to the page, so an error cannot leak
+/// what the visitor may not see.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(transparent)]
+    Archive(#[from] rightsdoc_archive::ArchiveError),
+    #[error(transparent)]
+    Store(#[from] rightsdoc_store::StoreError),
+    #[error(transparent)]
+    Search(#[from] rightsdoc_search::SearchError),
+    #[error(transparent)]
+    Stats(#[from] rightsdoc_stats::StatsError),
+    #[error("template: {0}")]
+    Template(#[from] askama::Error),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("not found")]
+    NotFound,
+    #[error("the request was cancelled")]
+    Cancelled,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
+            // Stats errors are about the question asked (an unknown dimension), not the data.
+            WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            WebError::Stats(e) => (StatusCode::BAD_REQUEST, e.to_string()),
+            other => {
+                eprintln!("rightsdoc serve: {other}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the server could not answer; the error is in its log".to_string(),
+                )
+            }
+        };
+        (status, message).into_response()
+    }
+}

@@ -1,0 +1,116 @@
+//! The interface language: English or Persian (right to left). Chosen with `?lang=` and
+//! remembered in a cookie. Only the interface is translated; user content keeps its own
+//! language and is marked `dir="auto"` so mixed Persian and Latin text renders correctly.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fa,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "fa" => Some(Lang::Fa),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fa => "fa",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::En => "ltr",
+            Lang::Fa => "rtl",
+        }
+    }
+
+    /// The other language, for the switch link.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fa,
+            Lang::Fa => Lang::En,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Fa => "فارسی",
+        }
+    }
+
+    /// The interface text for `key` (the English text is the key's meaning).
+    pub fn t(self, key: &str) -> &'static str {
+        let (en, fa) = match key {
+            "site" => ("rightsdoc", "rightsdoc"),
+            "dashboard" => ("Overview", "نمای کلی"),
+            "search" => ("Search", "جستجو"),
+            "search_placeholder" => (
+                "A name in any script or spelling, a place, a word",
+                "نام به هر خط یا املایی، مکان، واژه",
+            ),
+            "results" => ("results", "نتیجه"),
+            "no_results" => ("Nothing found.", "چیزی یافت نشد."),
+            "kind" => ("Kind", "نوع"),
+            "names" => ("Names", "نام‌ها"),
+            "details" => ("Details", "جزئیات"),
+            "citations" => ("Sources cited", "منابع"),
+            "history" => ("History", "تاریخچه"),
+            "referred_by" => ("Referred to by", "ارجاع‌ها"),
+            "records" => ("Documented records", "سوابق مستند"),
+            "acts_per_year" => ("Documented acts per year", "اقدامات مستند در هر سال"),
+            "acts_per_type" => ("Documented acts by type", "اقدامات مستند بر اساس نوع"),
+            "upr_responses" => (
+                "UPR recommendations by response",
+                "توصیه‌های بررسی دوره‌ای جهانی بر اساس پاسخ",
+            ),
+            "minimum_note" => (
+                "Counts are of documented records in this archive: a minimum, not an estimate of the true total.",
+                "شمارش‌ها سوابق مستند این بایگانی‌اند: حداقل، نه برآورد شمار واقعی.",
+            ),
+            "not_found" => (
+                "There is no such record, or it is not public.",
+                "چنین سابقه‌ای نیست یا عمومی نیست.",
+            ),
+            "all" => ("All", "همه"),
+            "people" => ("People", "افراد"),
+            "places" => ("Places", "مکان‌ها"),
+            "events" => ("Events", "رویدادها"),
+            "organizations" => ("Organizations", "سازمان‌ها"),
+            "recommendations" => ("UPR recommendations", "توصیه‌های UPR"),
+            "sources" => ("Sources", "منابع"),
+            "records_section" => ("Other records", "دیگر سوابق"),
+            "no_data" => ("Nothing documented yet.", "هنوز چیزی مستند نشده است."),
+            "facet_kind" => ("Kind", "نوع"),
+            "facet_act_type" => ("Act", "نوع اقدام"),
+            "facet_year" => ("Year", "سال"),
+            "facet_place" => ("Place", "مکان"),
+            "facet_list" => ("List", "فهرست"),
+            "facet_theme" => ("Theme", "موضوع"),
+            "facet_response" => ("Response", "پاسخ"),
+            "operation" => ("Operation", "عملیات"),
+            "when" => ("When", "زمان"),
+            "who" => ("Who", "کاربر"),
+            "previous" => ("Previous", "قبلی"),
+            "next" => ("Next", "بعدی"),
+            "shown" => ("shown", "نمایش"),
+            "of" => ("of", "از"),
+            "footer" => (
+                "Every fact here is in a signed, append-only log; `rightsdoc verify` checks it.",
+                "هر واقعیت در اینجا در یک دفتر امضاشده و فقط‌افزودنی ثبت است؛ ‎`rightsdoc verify`‎ آن را وارسی می‌کند.",
+            ),
+            _ => ("?", "?"),
+        };
+        match self {
+            Lang::En => en,
+            Lang::Fa => fa,
+        }
+    }
+}

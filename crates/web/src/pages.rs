@@ -1,0 +1,586 @@
+//! The HTML pages: dashboard, search, record pages and lists. Each handler builds a
+//! [`Reader`](crate::reader::Reader) for the visitor and renders what it returns.
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::reader::{Reader, Viewer, label_of};
+use crate::view::{self, RecordView, href, humanize};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use rightsdoc_model::Kind;
+use rightsdoc_model::names::{Script, script, transliterate};
+use rightsdoc_search::{Facet, SearchQuery};
+use rightsdoc_stats::{By, stats};
+use std::collections::HashMap;
+
+const PAGE_SIZE: usize = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/search", get(search))
+        .route("/static/app.css", get(stylesheet))
+        .route("/{section}", get(list))
+        .route("/{section}/{id}", get(record))
+}
+
+type Params = Query<HashMap<String, String>>;
+
+/// What every page's layout needs.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    /// The search box's text.
+    pub query: String,
+    /// This page in the other language.
+    pub switch_href: String,
+}
+
+impl Page {
+    fn new(
+        lang: Lang,
+        title: impl Into<String>,
+        path: &str,
+        params: &HashMap<String, String>,
+    ) -> Page {
+        let mut other: Vec<(String, String)> = params
+            .iter()
+            .filter(|(k, _)| *k != "lang")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        other.sort();
+        other.push(("lang".into(), lang.other().code().into()));
+        let query = serde_urlencoded(&other);
+        Page {
+            lang,
+            title: title.into(),
+            query: params.get("q").cloned().unwrap_or_default(),
+            switch_href: format!("{path}?{query}"),
+        }
+    }
+}
+
+fn serde_urlencoded(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encoding for a query component.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The interface language: `?lang=` (then remembered in a cookie), else the cookie, else
+/// English.
+fn language(params: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, bool) {
+    if let Some(l) = params.get("lang").and_then(|l| Lang::parse(l)) {
+        return (l, true);
+    }
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().strip_prefix("lang="))
+        .find_map(Lang::parse);
+    (from_cookie.unwrap_or(Lang::En), false)
+}
+
+/// An HTML response; sets the language cookie when the visitor chose a language.
+fn html(body: String, lang: Lang, remember: bool, status: StatusCode) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    if remember {
+        let cookie = format!(
+            "lang={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly",
+            lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// Run archive work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
+) -> Result<T, WebError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| WebError::Cancelled)?
+}
+
+/// The visitor. Until accounts exist, everyone is anonymous and sees public records only.
+fn viewer(_headers: &HeaderMap) -> Viewer {
+    Viewer::ANONYMOUS
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboard
+
+pub struct Count {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub count: u64,
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub label_x: u32,
+}
+
+pub struct Chart {
+    pub title: String,
+    pub width: u32,
+    pub height: u32,
+    pub bars: Vec<Bar>,
+    pub notes: Vec<String>,
+}
+
+impl Chart {
+    /// A horizontal bar chart of `rows` (label, count), drawn as SVG by the template.
+    fn new(title: &str, rows: Vec<(String, u64)>, notes: Vec<String>) -> Chart {
+        const LABEL: u32 = 190;
+        const PLOT: u32 = 420;
+        const ROW: u32 = 24;
+        let max = rows.iter().map(|(_, c)| *c).max().unwrap_or(1).max(1);
+        let bars = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (label, count))| Bar {
+                w: ((count as f64 / max as f64) * PLOT as f64).round().max(1.0) as u32,
+                x: LABEL + 8,
+                y: i as u32 * ROW + 4,
+                label_x: LABEL,
+                label,
+                count,
+            })
+            .collect::<Vec<_>>();
+        Chart {
+            title: title.to_string(),
+            width: LABEL + PLOT + 70,
+            height: bars.len() as u32 * ROW + 8,
+            bars,
+            notes,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    counts: Vec<Count>,
+    charts: Vec<Chart>,
+}
+
+async fn dashboard(
+    State(lib): State<AppState>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (lang, remember) = language(&params, &headers);
+    let reader = lib.reader(viewer(&headers));
+    let body = blocking(move || {
+        let snap = reader.snapshot()?;
+        let counts = [
+            (Kind::Person, "people"),
+            (Kind::Event, "events"),
+            (Kind::Place, "places"),
+            (Kind::Organization, "organizations"),
+            (Kind::Recommendation, "recommendations"),
+            (Kind::Source, "sources"),
+        ]
+        .into_iter()
+        .map(|(kind, key)| Count {
+            label: lang.t(key).to_string(),
+            count: snap.of_kind(kind.as_str()).count() as u64,
+            href: format!("/{}", view::section(kind)),
+        })
+        .collect();
+        let chart = |by: By, key: &str, sort_by_count: bool| -> Result<Chart, WebError> {
+            let table = stats(&snap, by, &[])?;
+            let mut rows: Vec<(String, u64)> = table
+                .rows
+                .iter()
+                .map(|r| (chart_label(&r.label, lang), r.count))
+                .collect();
+            if sort_by_count {
+                rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            }
+            Ok(Chart::new(lang.t(key), rows, table.notes.clone()))
+        };
+        let page = DashboardPage {
+            page: Page::new(lang, lang.t("dashboard"), "/", &params),
+            counts,
+            charts: vec![
+                chart(By::Year, "acts_per_year", false)?,
+                chart(By::Act, "acts_per_type", true)?,
+                chart(By::Response, "upr_responses", true)?,
+            ],
+        };
+        Ok(page.render()?)
+    })
+    .await?;
+    Ok(html(body, lang, remember, StatusCode::OK))
+}
+
+/// A bar's label in the interface language: statistics label vocabulary terms in both
+/// (`Noted / یادداشت شد`); long labels are shortened (the full one is in the bar's tooltip).
+fn chart_label(label: &str, lang: Lang) -> String {
+    let one = match (label.split_once(" / "), lang) {
+        (Some((en, _)), Lang::En) => en,
+        (Some((_, fa)), Lang::Fa) => fa,
+        (None, _) => label,
+    };
+    if one.chars().count() > 28 {
+        format!("{}…", one.chars().take(27).collect::<String>())
+    } else {
+        one.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+pub struct HitView {
+    pub href: String,
+    pub label: String,
+    pub kind: String,
+    pub other_names: String,
+}
+
+pub struct FacetValue {
+    pub label: String,
+    pub count: u64,
+    pub href: String,
+    pub active: bool,
+}
+
+pub struct FacetView {
+    pub title: String,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    page: Page,
+    searched: bool,
+    total: usize,
+    hits: Vec<HitView>,
+    facets: Vec<FacetView>,
+}
+
+async fn search(
+    State(lib): State<AppState>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (lang, remember) = language(&params, &headers);
+    let reader = lib.reader(viewer(&headers));
+    let body = blocking(move || {
+        let text = params.get("q").cloned().unwrap_or_default();
+        let mut page = SearchPage {
+            page: Page::new(lang, lang.t("search"), "/search", &params),
+            searched: false,
+            total: 0,
+            hits: Vec::new(),
+            facets: Vec::new(),
+        };
+        let filters: Vec<(Facet, String)> = Facet::ALL
+            .iter()
+            .filter_map(|f| params.get(f.as_str()).map(|v| (*f, v.clone())))
+            .collect();
+        if text.trim().is_empty() && filters.is_empty() {
+            return Ok(page.render()?);
+        }
+        let mut q = SearchQuery::new(text.clone());
+        q.limit = 50;
+        q.filters = filters.clone();
+        let results = reader.search(&q)?;
+        let ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+        let names = other_names(&reader, &ids)?;
+        page.searched = true;
+        page.total = results.total;
+        page.hits = results
+            .hits
+            .iter()
+            .map(|h| HitView {
+                href: href(&h.id),
+                label: h.label.clone(),
+                kind: humanize(h.kind.as_str()),
+                other_names: names.get(&h.id).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let facet_ids: Vec<String> = results
+            .facets
+            .values()
+            .flatten()
+            .map(|(v, _)| v.clone())
+            .filter(|v| Kind::from_id(v).is_some())
+            .collect();
+        let labels = reader.labels(&facet_ids)?;
+        page.facets = results
+            .facets
+            .iter()
+            .map(|(name, values)| FacetView {
+                title: lang.t(&format!("facet_{name}")).to_string(),
+                values: values
+                    .iter()
+                    .take(12)
+                    .map(|(v, n)| {
+                        let mut p: Vec<(String, String)> = vec![("q".into(), text.clone())];
+                        for (f, fv) in &filters {
+                            if f.as_str() != name {
+                                p.push((f.as_str().into(), fv.clone()));
+                            }
+                        }
+                        p.push((name.clone(), v.clone()));
+                        FacetValue {
+                            label: labels.get(v).cloned().unwrap_or_else(|| humanize(v)),
+                            count: *n,
+                            active: filters.iter().any(|(f, fv)| f.as_str() == name && fv == v),
+                            href: format!("/search?{}", serde_urlencoded(&p)),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(page.render()?)
+    })
+    .await?;
+    Ok(html(body, lang, remember, StatusCode::OK))
+}
+
+/// For each hit, its names other than the label (the other script), as the viewer sees them.
+fn other_names(reader: &Reader, ids: &[String]) -> Result<HashMap<String, String>, WebError> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(v) = reader.record(id)? {
+            let label = label_of(&v);
+            let mut names: Vec<String> = v["names"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(rightsdoc_model::plain_str)
+                .filter(|n| *n != label)
+                .map(str::to_string)
+                .collect();
+            // A name known only in Persian script is also shown transliterated, so a reader
+            // of either script can tell the results apart.
+            if names.is_empty() && script(&label) == Script::Persian {
+                names.push(transliterate(&label));
+            }
+            out.insert(id.clone(), names.join(" · "));
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record pages
+
+pub struct Referrer {
+    pub href: String,
+    pub text: String,
+    pub label: String,
+}
+
+pub struct HistoryRow {
+    pub seq: u64,
+    pub action: String,
+    pub time: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    page: Page,
+    r: RecordView,
+    referrers: Vec<Referrer>,
+    history: Vec<HistoryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    page: Page,
+    message: String,
+}
+
+fn not_found(lang: Lang, path: &str, params: &HashMap<String, String>) -> Result<String, WebError> {
+    Ok(MessagePage {
+        page: Page::new(lang, "404", path, params),
+        message: lang.t("not_found").to_string(),
+    }
+    .render()?)
+}
+
+async fn record(
+    State(lib): State<AppState>,
+    Path((section, id)): Path<(String, String)>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (lang, remember) = language(&params, &headers);
+    let reader = lib.reader(viewer(&headers));
+    let path = format!("/{section}/{id}");
+    let found = blocking(move || {
+        // The section must be the record's own (`/people/evt_…` is not a page).
+        let Some(kind) = Kind::from_id(&id).filter(|k| view::section(*k) == section) else {
+            return Ok(Err(not_found(lang, &path, &params)?));
+        };
+        let Some(v) = reader.record(&id)? else {
+            return Ok(Err(not_found(lang, &path, &params)?));
+        };
+        let labels = reader.labels(&view::referenced_ids(&v))?;
+        let r = view::record_view(&v, &labels, lang);
+        let history = reader
+            .history(&id)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| HistoryRow {
+                seq: h.seq,
+                action: h.action,
+                time: h.time,
+                actor: h.actor,
+            })
+            .collect();
+        let referrers = referrers(&reader, &id)?;
+        let page = RecordPage {
+            page: Page::new(
+                lang,
+                format!("{} · {}", r.title, humanize(kind.as_str())),
+                &path,
+                &params,
+            ),
+            r,
+            referrers,
+            history,
+        };
+        Ok(Ok(page.render()?))
+    })
+    .await?;
+    Ok(match found {
+        Ok(body) => html(body, lang, remember, StatusCode::OK),
+        Err(body) => html(body, lang, remember, StatusCode::NOT_FOUND),
+    })
+}
+
+/// Visible records that refer to `id`, with the field that does.
+fn referrers(reader: &Reader, id: &str) -> Result<Vec<Referrer>, WebError> {
+    Ok(reader
+        .referrers(id)?
+        .into_iter()
+        .map(|(v, path)| Referrer {
+            href: href(v["id"].as_str().unwrap_or_default()),
+            text: label_of(&v),
+            label: humanize(path.split(['.', '[']).next().unwrap_or_default()),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage {
+    page: Page,
+    items: Vec<Link>,
+    total: usize,
+    shown_from: usize,
+    shown_to: usize,
+    prev_href: String,
+    next_href: String,
+}
+
+async fn list(
+    State(lib): State<AppState>,
+    Path(section): Path<String>,
+    Query(params): Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let (lang, remember) = language(&params, &headers);
+    let reader = lib.reader(viewer(&headers));
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| view::section(*k) == section && section != "records")
+        .ok_or(WebError::NotFound)?;
+    let page_no: usize = params
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let body = blocking(move || {
+        let offset = (page_no - 1) * PAGE_SIZE;
+        let (records, total) = reader.list(kind, offset, PAGE_SIZE)?;
+        let items: Vec<Link> = records
+            .iter()
+            .map(|v| Link {
+                href: href(v["id"].as_str().unwrap_or_default()),
+                text: label_of(v),
+            })
+            .collect();
+        let path = format!("/{section}");
+        let page_href = |n: usize| format!("{path}?page={n}");
+        let page = ListPage {
+            page: Page::new(lang, lang.t(&section), &path, &params),
+            shown_from: if items.is_empty() { 0 } else { offset + 1 },
+            shown_to: offset + items.len(),
+            prev_href: if page_no > 1 {
+                page_href(page_no - 1)
+            } else {
+                String::new()
+            },
+            next_href: if offset + items.len() < total {
+                page_href(page_no + 1)
+            } else {
+                String::new()
+            },
+            items,
+            total,
+        };
+        Ok(page.render()?)
+    })
+    .await?;
+    Ok(html(body, lang, remember, StatusCode::OK))
+}

@@ -1,0 +1,198 @@
+//! The one access-control layer of the web interface. Every page and every API route reads
+//! the archive through a [`Reader`], which is built for one [`Viewer`] and can only return
+//! what that viewer's clearance permits: records come redacted by `rightsdoc_model::redact`
+//! (via `Archive::get_visible` / `Archive::visible`), searches run with the clearance, and
+//! statistics count only visible records. Handlers never hold an `Archive`.
+
+use crate::error::WebError;
+use rightsdoc_archive::{Archive, HistoryEntry};
+use rightsdoc_model::{Classification, Kind, plain_str};
+use rightsdoc_search::{SearchIndex, SearchQuery, SearchResults};
+use rightsdoc_stats::Snapshot;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Who is asking. Until accounts exist every visitor is anonymous, with public clearance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub clearance: Classification,
+}
+
+impl Viewer {
+    pub const ANONYMOUS: Viewer = Viewer {
+        clearance: Classification::Public,
+    };
+}
+
+/// The archive behind the server: a few open handles (SQLite connections) shared by request
+/// threads, the search index, and statistics snapshots cached per clearance and log size.
+pub struct Library {
+    dir: PathBuf,
+    idle: Mutex<Vec<Archive>>,
+    search: Mutex<SearchIndex>,
+    snapshots: Mutex<HashMap<Classification, (u64, Arc<Snapshot>)>>,
+}
+
+impl Library {
+    pub fn open(dir: &Path) -> Result<Library, WebError> {
+        let archive = Archive::open(dir, "web")?;
+        let mut search = SearchIndex::open(&dir.join("search"))?;
+        search.catch_up(archive.store())?;
+        Ok(Library {
+            dir: dir.to_path_buf(),
+            idle: Mutex::new(vec![archive]),
+            search: Mutex::new(search),
+            snapshots: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A reader for `viewer`: the only way to see records.
+    pub fn reader(self: &Arc<Self>, viewer: Viewer) -> Reader {
+        Reader {
+            library: self.clone(),
+            viewer,
+        }
+    }
+
+    /// Run `f` with an archive handle from the pool (opening one when all are busy).
+    fn with_archive<T>(
+        &self,
+        f: impl FnOnce(&Archive) -> Result<T, WebError>,
+    ) -> Result<T, WebError> {
+        let taken = self.idle.lock().expect("pool lock").pop();
+        let archive = match taken {
+            Some(a) => a,
+            None => Archive::open(&self.dir, "web")?,
+        };
+        let out = f(&archive);
+        self.idle.lock().expect("pool lock").push(archive);
+        out
+    }
+}
+
+/// What one viewer may read.
+pub struct Reader {
+    library: Arc<Library>,
+    viewer: Viewer,
+}
+
+impl Reader {
+    pub fn viewer(&self) -> Viewer {
+        self.viewer
+    }
+
+    /// A record as the viewer may see it; `None` when it is absent or above their clearance
+    /// (the two are indistinguishable on purpose).
+    pub fn record(&self, id: &str) -> Result<Option<Value>, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library
+            .with_archive(|a| Ok(a.get_visible(id, clearance)?))
+    }
+
+    /// Labels of the records `ids` the viewer may see (a reference to a hidden record gets
+    /// no label, so a page never shows a hidden record's name).
+    pub fn labels(&self, ids: &[String]) -> Result<HashMap<String, String>, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library.with_archive(|a| {
+            let mut out = HashMap::new();
+            for id in ids {
+                if let Some(v) = a.get_visible(id, clearance)? {
+                    out.insert(id.clone(), label_of(&v));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Records of one kind, in id order: one page of them and the total.
+    pub fn list(
+        &self,
+        kind: Kind,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<Value>, usize), WebError> {
+        let clearance = self.viewer.clearance;
+        self.library.with_archive(|a| {
+            let mut page = Vec::new();
+            let mut total = 0;
+            a.visible(clearance, Some(kind), &mut |v| {
+                if total >= offset && page.len() < limit {
+                    page.push(v);
+                }
+                total += 1;
+            })?;
+            Ok((page, total))
+        })
+    }
+
+    /// The records that refer to `id` and that the viewer may see, with the referring field.
+    pub fn referrers(&self, id: &str) -> Result<Vec<(Value, String)>, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library.with_archive(|a| {
+            let mut out = Vec::new();
+            for r in a.store().referrers(id)? {
+                if let Some(v) = a.get_visible(&r.from_id, clearance)? {
+                    out.push((v, r.path));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// The operations on a record, each shown as the viewer may see it.
+    pub fn history(&self, id: &str) -> Result<Option<Vec<HistoryEntry>>, WebError> {
+        if self.record(id)?.is_none() {
+            return Ok(None);
+        }
+        let clearance = self.viewer.clearance;
+        self.library
+            .with_archive(|a| Ok(Some(a.history(id, clearance)?)))
+    }
+
+    /// Search with the viewer's clearance, after bringing the index up to date with the log.
+    pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, WebError> {
+        let mut index = self.library.search.lock().expect("search lock");
+        self.library.with_archive(|a| {
+            index.catch_up(a.store())?;
+            Ok(())
+        })?;
+        Ok(index.search(q, self.viewer.clearance)?)
+    }
+
+    /// Every record the viewer may see, for statistics; rebuilt when the log has grown.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library.with_archive(|a| {
+            let size = a.store().log_size()?;
+            let mut cache = self.library.snapshots.lock().expect("snapshot lock");
+            if let Some((at, snap)) = cache.get(&clearance)
+                && *at == size
+            {
+                return Ok(snap.clone());
+            }
+            let mut snap = Snapshot::default();
+            a.visible(clearance, None, &mut |v| snap.add(v))?;
+            let snap = Arc::new(snap);
+            cache.insert(clearance, (size, snap.clone()));
+            Ok(snap)
+        })
+    }
+}
+
+/// A short label for a visible (already redacted) record: its first name, or its title,
+/// role or text, else its id.
+pub fn label_of(v: &Value) -> String {
+    let first_name = v["names"]
+        .as_array()
+        .and_then(|names| names.iter().find_map(plain_str));
+    let text = |k: &str| v.get(k).and_then(plain_str);
+    first_name
+        .or_else(|| text("title"))
+        .or_else(|| text("role"))
+        .or_else(|| text("measure"))
+        .map(str::to_string)
+        .or_else(|| text("text").map(|t| t.chars().take(80).collect()))
+        .unwrap_or_else(|| v["id"].as_str().unwrap_or_default().to_string())
+}
