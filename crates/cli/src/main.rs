@@ -11,6 +11,7 @@ use rightsdoc_io::{DEFAULT_CHUNK_SIZE, ImportOptions, Input, Mapping, Policy};
 use rightsdoc_model::{Classification, Kind};
 use rightsdoc_search::{Facet, SearchIndex, SearchQuery};
 use rightsdoc_stats::{By, Filter, Snapshot, stats};
+use rightsdoc_web::accounts::{Accounts, Role};
 use serde_json::Value;
 use std::io::Read;
 use std::net::SocketAddr;
@@ -51,6 +52,26 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input (one line, at least 12
+    /// characters). Admins and editors get a TOTP secret for their authenticator app.
+    Add {
+        name: String,
+        /// admin, editor (see everything, change records), researcher (public and
+        /// restricted) or viewer (public).
+        #[arg(long)]
+        role: String,
+    },
+    /// A new API token for scripts (send it as `Authorization: Bearer TOKEN`).
+    Token {
+        name: String,
+        /// What the token is for, to tell tokens apart later.
+        #[arg(long, default_value = "script")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Create an empty archive with its signing key.
     Init,
@@ -62,6 +83,11 @@ enum Command {
         /// Build the demo archive and stop, without serving it.
         #[arg(long)]
         no_serve: bool,
+    },
+    /// Accounts of the web interface.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Serve the archive's web interface and JSON API.
     Serve {
@@ -228,9 +254,42 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { addr, no_serve } => {
             let built = demo::run(dir, &actor, cli.json)?;
+            // A researcher account (public and restricted records) to try signing in with.
+            let (demo_user, demo_password) = ("demo", "demo-password-2026");
+            Accounts::open(&built)?.add_user(demo_user, Role::Researcher, demo_password)?;
             if !no_serve {
                 println!("serving the demo archive on http://{addr}/ (Ctrl-C stops it)");
+                println!("sign in as `{demo_user}`, password `{demo_password}` (researcher)");
                 serve(&built, *addr)?;
+            }
+        }
+        Command::User { command } => {
+            Archive::open(dir, &actor)?;
+            let accounts = Accounts::open(dir)?;
+            match command {
+                UserCommand::Add { name, role } => {
+                    let role = Role::parse(role).with_context(|| {
+                        format!("--role {role}: use admin, editor, researcher or viewer")
+                    })?;
+                    let mut password = String::new();
+                    std::io::stdin()
+                        .read_line(&mut password)
+                        .context("cannot read the password from standard input")?;
+                    let password = password.trim_end_matches(['\r', '\n']);
+                    let secret = accounts.add_user(name, role, password)?;
+                    println!("added {name} ({})", role.as_str());
+                    if let Some(secret) = secret {
+                        println!(
+                            "TOTP secret (add it to an authenticator app now; it is not shown again): {secret}"
+                        );
+                        if let Some(uri) = Accounts::totp_uri(name, &secret) {
+                            println!("{uri}");
+                        }
+                    }
+                }
+                UserCommand::Token { name, label } => {
+                    println!("{}", accounts.add_token(name, label)?);
+                }
             }
         }
         Command::Serve { addr } => {

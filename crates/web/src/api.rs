@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::reader::Viewer;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -28,10 +27,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 type Params = Query<HashMap<String, String>>;
-
-fn viewer(_headers: &HeaderMap) -> Viewer {
-    Viewer::ANONYMOUS
-}
 
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
@@ -60,20 +55,22 @@ fn kind_param(params: &HashMap<String, String>) -> Result<Option<Kind>, WebError
 }
 
 async fn record(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     blocking(move || reader.record(&id)?.ok_or(WebError::NotFound)).await
 }
 
 async fn history(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     blocking(move || {
         let entries = reader.history(&id)?.ok_or(WebError::NotFound)?;
         Ok(serde_json::to_value(entries).expect("history serializes"))
@@ -82,11 +79,12 @@ async fn history(
 }
 
 async fn list(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let kind = kind_param(&params)?
         .ok_or_else(|| WebError::BadRequest("give the record `kind` to list".into()))?;
     let offset = number(&params, "offset", 0)?;
@@ -99,11 +97,12 @@ async fn list(
 }
 
 async fn search(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let mut q = SearchQuery::new(params.get("q").cloned().unwrap_or_default());
     q.kind = kind_param(&params)?;
     q.limit = number(&params, "limit", 20)?.min(MAX_LIMIT);
@@ -116,11 +115,12 @@ async fn search(
 }
 
 async fn statistics(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let by = By::parse(params.get("by").map_or("year", String::as_str))?;
     let filters = params
         .get("where")
@@ -139,11 +139,12 @@ async fn statistics(
 }
 
 async fn export(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Json<Value>, WebError> {
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let kinds: Vec<Kind> = match kind_param(&params)? {
         Some(k) => vec![k],
         None => Kind::ALL.to_vec(),

@@ -20,6 +20,15 @@ pub enum WebError {
     BadRequest(String),
     #[error("not found")]
     NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("sign in first")]
+    SignInFirst,
+    /// The archive refused a record: the field (JSON path) and why.
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error(transparent)]
+    Accounts(#[from] crate::accounts::AccountError),
     #[error("the request was cancelled")]
     Cancelled,
 }
@@ -28,6 +37,17 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message) = match &self {
             WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
+            WebError::SignInFirst => {
+                return axum::response::Redirect::to("/login").into_response();
+            }
+            WebError::Invalid { path, message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, format!("{path}: {message}"))
+            }
+            WebError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "this form has expired or did not come from this site; reload the page and try again"
+                    .to_string(),
+            ),
             // Stats errors are about the question asked (an unknown dimension), not the data.
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             WebError::Stats(e) => (StatusCode::BAD_REQUEST, e.to_string()),

@@ -5,15 +5,19 @@
 //! Pages are server-rendered (askama, escaped by default) with no script, so the
 //! Content-Security-Policy forbids scripts altogether.
 
+pub mod accounts;
 mod api;
 mod error;
+mod forms;
 mod i18n;
 mod pages;
 pub mod reader;
+mod session;
 mod view;
 
 pub use error::WebError;
 pub use reader::{Library, Viewer};
+pub use session::{App, MAX_FAILURES, SESSION_COOKIE};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -23,10 +27,10 @@ use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Shared by every request.
-pub type AppState = Arc<Library>;
+pub type AppState = Arc<App>;
 
-/// Every route of the server over `library`.
-pub fn router(library: Arc<Library>) -> Router {
+/// Every route of the server over `app`.
+pub fn router(app: Arc<App>) -> Router {
     let headers = [
         (
             header::CONTENT_SECURITY_POLICY,
@@ -40,23 +44,27 @@ pub fn router(library: Arc<Library>) -> Router {
             "same-origin",
         ),
     ];
-    let mut app = pages::routes().merge(api::routes()).with_state(library);
+    let mut router = pages::routes()
+        .merge(api::routes())
+        .merge(session::routes())
+        .merge(forms::routes())
+        .with_state(app);
     for (name, value) in headers {
-        app = app.layer(SetResponseHeaderLayer::overriding(
+        router = router.layer(SetResponseHeaderLayer::overriding(
             name,
             HeaderValue::from_static(value),
         ));
     }
-    app
+    router
 }
 
 /// Serve the archive in `dir` on `addr` until the process is interrupted.
 pub async fn serve(dir: &Path, addr: SocketAddr) -> Result<(), ServeError> {
-    let library = Arc::new(Library::open(dir).map_err(ServeError::Open)?);
+    let app = Arc::new(App::open(dir).map_err(ServeError::Open)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind(addr, e))?;
-    axum::serve(listener, router(library))
+    axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -4,7 +4,8 @@
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::reader::{Reader, Viewer, label_of};
+use crate::reader::{Reader, label_of};
+use crate::session::Visitor;
 use crate::view::{self, RecordView, href, humanize};
 use askama::Template;
 use axum::Router;
@@ -39,14 +40,22 @@ pub struct Page {
     pub query: String,
     /// This page in the other language.
     pub switch_href: String,
+    /// The signed-in user's name and role ("" when anonymous), and the session's CSRF token
+    /// for the sign-out form.
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    /// The visitor may create and edit records (editors and admins).
+    pub can_write: bool,
 }
 
 impl Page {
-    fn new(
+    pub fn new(
         lang: Lang,
         title: impl Into<String>,
         path: &str,
         params: &HashMap<String, String>,
+        visitor: &Visitor,
     ) -> Page {
         let mut other: Vec<(String, String)> = params
             .iter()
@@ -61,6 +70,20 @@ impl Page {
             title: title.into(),
             query: params.get("q").cloned().unwrap_or_default(),
             switch_href: format!("{path}?{query}"),
+            user: visitor
+                .user
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            role: visitor
+                .user
+                .as_ref()
+                .map(|u| u.role.as_str().to_string())
+                .unwrap_or_default(),
+            csrf: visitor.csrf.clone().unwrap_or_default(),
+            can_write: visitor.user.as_ref().is_some_and(|u| {
+                u.role.clearance() == rightsdoc_model::Classification::Confidential
+            }),
         }
     }
 }
@@ -89,7 +112,7 @@ fn encode(s: &str) -> String {
 
 /// The interface language: `?lang=` (then remembered in a cookie), else the cookie, else
 /// English.
-fn language(params: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, bool) {
+pub(crate) fn language(params: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, bool) {
     if let Some(l) = params.get("lang").and_then(|l| Lang::parse(l)) {
         return (l, true);
     }
@@ -104,7 +127,7 @@ fn language(params: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, boo
 }
 
 /// An HTML response; sets the language cookie when the visitor chose a language.
-fn html(body: String, lang: Lang, remember: bool, status: StatusCode) -> Response {
+pub(crate) fn html(body: String, lang: Lang, remember: bool, status: StatusCode) -> Response {
     let mut response = (status, Html(body)).into_response();
     if remember {
         let cookie = format!(
@@ -119,17 +142,12 @@ fn html(body: String, lang: Lang, remember: bool, status: StatusCode) -> Respons
 }
 
 /// Run archive work off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<T, WebError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| WebError::Cancelled)?
-}
-
-/// The visitor. Until accounts exist, everyone is anonymous and sees public records only.
-fn viewer(_headers: &HeaderMap) -> Viewer {
-    Viewer::ANONYMOUS
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -206,12 +224,13 @@ struct DashboardPage {
 }
 
 async fn dashboard(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let body = blocking(move || {
         let snap = reader.snapshot()?;
         let counts = [
@@ -242,7 +261,7 @@ async fn dashboard(
             Ok(Chart::new(lang.t(key), rows, table.notes.clone()))
         };
         let page = DashboardPage {
-            page: Page::new(lang, lang.t("dashboard"), "/", &params),
+            page: Page::new(lang, lang.t("dashboard"), "/", &params, &visitor),
             counts,
             charts: vec![
                 chart(By::Year, "acts_per_year", false)?,
@@ -304,16 +323,17 @@ struct SearchPage {
 }
 
 async fn search(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let body = blocking(move || {
         let text = params.get("q").cloned().unwrap_or_default();
         let mut page = SearchPage {
-            page: Page::new(lang, lang.t("search"), "/search", &params),
+            page: Page::new(lang, lang.t("search"), "/search", &params, &visitor),
             searched: false,
             total: 0,
             hits: Vec::new(),
@@ -441,30 +461,36 @@ struct MessagePage {
     message: String,
 }
 
-fn not_found(lang: Lang, path: &str, params: &HashMap<String, String>) -> Result<String, WebError> {
+fn not_found(
+    lang: Lang,
+    path: &str,
+    params: &HashMap<String, String>,
+    visitor: &Visitor,
+) -> Result<String, WebError> {
     Ok(MessagePage {
-        page: Page::new(lang, "404", path, params),
+        page: Page::new(lang, "404", path, params, visitor),
         message: lang.t("not_found").to_string(),
     }
     .render()?)
 }
 
 async fn record(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Path((section, id)): Path<(String, String)>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let path = format!("/{section}/{id}");
     let found = blocking(move || {
         // The section must be the record's own (`/people/evt_…` is not a page).
         let Some(kind) = Kind::from_id(&id).filter(|k| view::section(*k) == section) else {
-            return Ok(Err(not_found(lang, &path, &params)?));
+            return Ok(Err(not_found(lang, &path, &params, &visitor)?));
         };
         let Some(v) = reader.record(&id)? else {
-            return Ok(Err(not_found(lang, &path, &params)?));
+            return Ok(Err(not_found(lang, &path, &params, &visitor)?));
         };
         let labels = reader.labels(&view::referenced_ids(&v))?;
         let r = view::record_view(&v, &labels, lang);
@@ -486,6 +512,7 @@ async fn record(
                 format!("{} · {}", r.title, humanize(kind.as_str())),
                 &path,
                 &params,
+                &visitor,
             ),
             r,
             referrers,
@@ -531,16 +558,18 @@ struct ListPage {
     shown_to: usize,
     prev_href: String,
     next_href: String,
+    new_href: String,
 }
 
 async fn list(
-    State(lib): State<AppState>,
+    State(app): State<AppState>,
     Path(section): Path<String>,
     Query(params): Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
-    let reader = lib.reader(viewer(&headers));
+    let visitor = app.visitor(&headers);
+    let reader = app.library.reader(visitor.viewer);
     let kind = Kind::ALL
         .into_iter()
         .find(|k| view::section(*k) == section && section != "records")
@@ -563,7 +592,7 @@ async fn list(
         let path = format!("/{section}");
         let page_href = |n: usize| format!("{path}?page={n}");
         let page = ListPage {
-            page: Page::new(lang, lang.t(&section), &path, &params),
+            page: Page::new(lang, lang.t(&section), &path, &params, &visitor),
             shown_from: if items.is_empty() { 0 } else { offset + 1 },
             shown_to: offset + items.len(),
             prev_href: if page_no > 1 {
@@ -578,6 +607,7 @@ async fn list(
             },
             items,
             total,
+            new_href: format!("/new/{}", kind.as_str()),
         };
         Ok(page.render()?)
     })

@@ -5,7 +5,7 @@
 //! statistics count only visible records. Handlers never hold an `Archive`.
 
 use crate::error::WebError;
-use rightsdoc_archive::{Archive, HistoryEntry};
+use rightsdoc_archive::{Archive, ArchiveError, HistoryEntry};
 use rightsdoc_model::{Classification, Kind, plain_str};
 use rightsdoc_search::{SearchIndex, SearchQuery, SearchResults};
 use rightsdoc_stats::Snapshot;
@@ -46,6 +46,19 @@ impl Library {
             search: Mutex::new(search),
             snapshots: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Create a record as `user` (the caller checked the user may write). Returns its id.
+    pub fn add(&self, user: &str, value: Value) -> Result<String, WebError> {
+        let mut archive = Archive::open(&self.dir, user)?;
+        Ok(archive.add(value).map_err(refusal)?.id)
+    }
+
+    /// Apply a merge patch to a record as `user`.
+    pub fn edit(&self, user: &str, id: &str, patch: &Value) -> Result<(), WebError> {
+        let mut archive = Archive::open(&self.dir, user)?;
+        archive.edit(id, patch).map_err(refusal)?;
+        Ok(())
     }
 
     /// A reader for `viewer`: the only way to see records.
@@ -178,6 +191,28 @@ impl Reader {
             cache.insert(clearance, (size, snap.clone()));
             Ok(snap)
         })
+    }
+}
+
+/// Why the archive refused a write, as a form shows it: the field at fault and the reason.
+fn refusal(e: ArchiveError) -> WebError {
+    use rightsdoc_store::StoreError;
+    match e {
+        ArchiveError::Invalid { error, .. } => WebError::Invalid {
+            path: error.path,
+            message: error.message,
+        },
+        ArchiveError::Store(StoreError::Dangling { path, target, .. }) => WebError::Invalid {
+            path,
+            message: format!("there is no record `{target}` in this archive"),
+        },
+        ArchiveError::Store(
+            e @ (StoreError::Conflict { .. } | StoreError::StillReferenced { .. }),
+        ) => WebError::Invalid {
+            path: String::new(),
+            message: e.to_string(),
+        },
+        other => WebError::Archive(other),
     }
 }
 

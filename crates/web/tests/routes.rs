@@ -5,7 +5,8 @@
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use rightsdoc_archive::Archive;
-use rightsdoc_web::{Library, router};
+use rightsdoc_web::accounts::Role;
+use rightsdoc_web::{App, MAX_FAILURES, SESSION_COOKIE, router};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -21,6 +22,8 @@ const CANARIES: [&str; 5] = [
 struct Fixture {
     _tmp: tempfile::TempDir,
     app: axum::Router,
+    accounts: Arc<App>,
+    admin_totp: String,
     victim: String,
     secret: String,
     testimony: String,
@@ -54,10 +57,25 @@ fn fixture() -> Fixture {
         "date": "1988", "classification": "confidential", "notes": "CANARY-CONF-ACT-NOTE"}),
     );
     drop(a);
-    let library = Arc::new(Library::open(&dir).unwrap());
+    let app = Arc::new(App::open(&dir).unwrap());
+    let researcher_totp = app
+        .accounts
+        .add_user("rana", Role::Researcher, "a long researcher password")
+        .unwrap();
+    assert!(
+        researcher_totp.is_none(),
+        "researchers need no second factor"
+    );
+    let admin_totp = app
+        .accounts
+        .add_user("admin", Role::Admin, "a long admin password!")
+        .unwrap()
+        .expect("admins get a TOTP secret");
     Fixture {
         _tmp: tmp,
-        app: router(library),
+        app: router(app.clone()),
+        accounts: app,
+        admin_totp,
         victim,
         secret,
         testimony,
@@ -68,6 +86,7 @@ fn fixture() -> Fixture {
     }
 }
 
+#[derive(Debug)]
 struct Answer {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -253,4 +272,318 @@ async fn bad_requests_say_what_is_wrong() {
         StatusCode::NOT_FOUND,
         "a person is not under /events/"
     );
+}
+
+/// A request with a form body and cookies.
+async fn post(app: &axum::Router, uri: &str, form: &str, cookie: &str) -> Answer {
+    let req = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+/// The value of `name` in the response's Set-Cookie headers.
+fn set_cookie(a: &Answer, name: &str) -> Option<(String, String)> {
+    a.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| {
+            let value = c[name.len() + 1..].split(';').next().unwrap().to_string();
+            (value, c)
+        })
+}
+
+/// Sign in through the form, as a browser does; returns the session cookie.
+async fn sign_in(f: &Fixture, name: &str, password: &str, code: &str) -> Result<String, Answer> {
+    let form = get(&f.app, "/login", None).await;
+    let (csrf, _) = set_cookie(&form, "__Host-rightsdoc-login").unwrap();
+    assert!(
+        form.body
+            .contains(&format!(r#"name="csrf" value="{csrf}""#))
+    );
+    let body = format!(
+        "name={name}&password={}&code={code}&csrf={csrf}",
+        password.replace(' ', "+")
+    );
+    let a = post(
+        &f.app,
+        "/login",
+        &body,
+        &format!("__Host-rightsdoc-login={csrf}"),
+    )
+    .await;
+    match set_cookie(&a, SESSION_COOKIE) {
+        Some((token, _)) if a.status == StatusCode::SEE_OTHER => {
+            Ok(format!("{SESSION_COOKIE}={token}"))
+        }
+        _ => Err(a),
+    }
+}
+
+#[tokio::test]
+async fn roles_see_what_their_clearance_permits_and_no_more() {
+    let f = fixture();
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    let page = get(&f.app, &format!("/people/{}", f.victim), Some(&researcher)).await;
+    assert!(
+        page.body.contains("CANARY-RESTRICTED-ALIAS"),
+        "restricted is for researchers"
+    );
+    assert!(
+        page.body.contains("rana"),
+        "the header names who is signed in"
+    );
+    for uri in [
+        format!("/people/{}", f.secret),
+        format!("/api/v1/records/{}", f.secret),
+        format!("/sources/{}", f.testimony),
+        "/api/v1/export".to_string(),
+        "/search?q=conf".to_string(),
+    ] {
+        let a = get(&f.app, &uri, Some(&researcher)).await;
+        for canary in [
+            "CANARY-CONF-RECORD",
+            "CANARY-CONF-WITNESS",
+            "CANARY-CONF-ACT-NOTE",
+        ] {
+            assert!(
+                !a.body.contains(canary),
+                "{uri} shows {canary} to a researcher"
+            );
+        }
+    }
+    // An admin, with the second factor, sees the confidential record.
+    let admin = sign_in_admin(&f).await;
+    let page = get(&f.app, &format!("/people/{}", f.secret), Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("CANARY-CONF-RECORD"));
+    // API tokens carry the same clearance.
+    let token = f.accounts.accounts.add_token("rana", "tests").unwrap();
+    let req = Request::get(format!("/api/v1/records/{}", f.victim))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = f.app.clone().oneshot(req).await.unwrap();
+    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("CANARY-RESTRICTED-ALIAS"));
+}
+
+#[tokio::test]
+async fn logins_need_the_right_password_the_code_and_a_fresh_form() {
+    let f = fixture();
+    // The session cookie is __Host-, Secure, HttpOnly and SameSite=Strict.
+    let form = get(&f.app, "/login", None).await;
+    let (csrf, _) = set_cookie(&form, "__Host-rightsdoc-login").unwrap();
+    let body = format!("name=rana&password=a+long+researcher+password&csrf={csrf}");
+    let a = post(
+        &f.app,
+        "/login",
+        &body,
+        &format!("__Host-rightsdoc-login={csrf}"),
+    )
+    .await;
+    let (_, cookie) = set_cookie(&a, SESSION_COOKIE).unwrap();
+    for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie}");
+    }
+    // Without the double-submitted token the form is refused.
+    let a = post(&f.app, "/login", &body, "").await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // A new session at every login.
+    let one = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    let two = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    assert_ne!(one, two);
+    // An admin without the code, or with a wrong one, is refused like a wrong password.
+    let no_code = sign_in(&f, "admin", "a long admin password!", "")
+        .await
+        .unwrap_err();
+    assert_eq!(no_code.status, StatusCode::UNAUTHORIZED);
+    let wrong = sign_in(&f, "admin", "a long admin password!", "000000")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Wrong name, password or code."));
+    // Sign-out needs the session's CSRF token, and ends the session.
+    let page = get(&f.app, "/", Some(&one)).await;
+    let csrf = page
+        .body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let refused = post(&f.app, "/logout", "csrf=forged", &one).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let out = post(&f.app, "/logout", &format!("csrf={csrf}"), &one).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = get(&f.app, &format!("/people/{}", f.victim), Some(&one)).await;
+    assert!(
+        !after.body.contains("CANARY-RESTRICTED-ALIAS"),
+        "the session ended"
+    );
+    // A session idle for longer than the timeout is over.
+    let token = two.split('=').nth(1).unwrap();
+    f.accounts
+        .accounts
+        .age_session(token, rightsdoc_web::accounts::IDLE_TIMEOUT_SECS + 1)
+        .unwrap();
+    let idle = get(&f.app, &format!("/people/{}", f.victim), Some(&two)).await;
+    assert!(
+        !idle.body.contains("CANARY-RESTRICTED-ALIAS"),
+        "the idle session ended"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_refused_for_a_while() {
+    let f = fixture();
+    for _ in 0..MAX_FAILURES {
+        let a = sign_in(&f, "rana", "not the password at all", "")
+            .await
+            .unwrap_err();
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password waits.
+    let a = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap_err();
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    // Unknown names get the same answer as wrong passwords.
+    let a = sign_in(&f, "nobody", "a long researcher password", "")
+        .await
+        .unwrap_err();
+    assert!(a.body.contains("Wrong name, password or code."));
+}
+
+/// The admin's current TOTP code.
+fn admin_code(f: &Fixture) -> String {
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        totp_rs::Secret::Encoded(f.admin_totp.clone())
+            .to_bytes()
+            .unwrap(),
+        Some("rightsdoc".into()),
+        "admin".into(),
+    )
+    .unwrap()
+    .generate_current()
+    .unwrap()
+}
+
+async fn sign_in_admin(f: &Fixture) -> String {
+    sign_in(f, "admin", "a long admin password!", &admin_code(f))
+        .await
+        .unwrap()
+}
+
+/// The CSRF token in a page's forms.
+fn csrf_of(page: &Answer) -> String {
+    page.body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn editors_create_and_edit_records_through_forms_that_explain_refusals() {
+    let f = fixture();
+    // Anonymous visitors are sent to sign in; researchers may not write.
+    let a = get(&f.app, "/new/person", None).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.headers[header::LOCATION], "/login");
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    let a = get(&f.app, "/new/person", Some(&researcher)).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+
+    let admin = sign_in_admin(&f).await;
+    let form = get(&f.app, "/new/person", Some(&admin)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"name="birth""#));
+    assert!(form.body.contains(r#"<select id="f-sex""#));
+    let csrf = csrf_of(&form);
+
+    // A bad date: refused, nothing written, the reason at the field, what was typed kept.
+    let names = "Zahra+Kazemi%0A%D8%B2%D9%87%D8%B1%D8%A7+%DA%A9%D8%A7%D8%B8%D9%85%DB%8C";
+    let body = format!("csrf={csrf}&names={names}&birth=19x5&sex=female&classification=public");
+    let refused = post(&f.app, "/new/person", &body, &admin).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let field = refused.body.split(r#"id="f-birth""#).nth(1).unwrap();
+    let field = field.split(r#"<div class="field"#).next().unwrap();
+    assert!(
+        field.contains("field-error"),
+        "the error sits at the birth field"
+    );
+    assert!(
+        refused.body.contains(r#"value="19x5""#),
+        "what was typed stays"
+    );
+    assert!(refused.body.contains("Zahra Kazemi"));
+    let people = get(&f.app, "/api/v1/records?kind=person", Some(&admin)).await;
+    assert!(!people.body.contains("Zahra Kazemi"), "nothing was written");
+
+    // Without the CSRF token: refused.
+    let forged = post(&f.app, "/new/person", "names=Forged+Person", &admin).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // Corrected: written under the editor's name, both scripts kept.
+    let body = body.replace("19x5", "1965");
+    let created = post(&f.app, "/new/person", &body, &admin).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let location = created.headers[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(location.starts_with("/people/psn_"), "{location}");
+    let id = location.rsplit('/').next().unwrap().to_string();
+    let answer = get(&f.app, &format!("/api/v1/records/{id}"), None).await;
+    let record: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(record["birth"], "1965");
+    assert_eq!(record["names"][1]["lang"], "fa");
+
+    // Edit: only what changed is patched; the history names who did it.
+    let form = get(&f.app, &format!("/edit/{id}"), Some(&admin)).await;
+    assert!(form.body.contains(r#"value="1965""#));
+    let body = format!(
+        "csrf={csrf}&names={names}&birth=1965&death=2003-07-11&sex=female&classification=public"
+    );
+    let edited = post(&f.app, &format!("/edit/{id}"), &body, &admin).await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let answer = get(&f.app, &format!("/api/v1/records/{id}/history"), None).await;
+    let history: Value = serde_json::from_str(&answer.body).unwrap();
+    let actors: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(actors, ["admin", "admin"]);
+    assert_eq!(history[1]["record"]["death"], "2003-07-11");
 }
