@@ -238,6 +238,20 @@ impl Archive {
         Ok(())
     }
 
+    /// Log that this handle's actor read record `id` (which holds confidential values)
+    /// through `via` (a page, the API).
+    pub fn record_view(&mut self, id: &str, via: &str) -> Result<(), ArchiveError> {
+        let kind = Kind::from_id(id).map_or("record", Kind::as_str);
+        let op = Operation::now(&self.actor, Action::View, kind, id, json!({ "via": via }));
+        self.store.append(vec![Change {
+            op,
+            record: None,
+            expect_version: None,
+            skip_identical: false,
+        }])?;
+        Ok(())
+    }
+
     pub fn get(&self, id: &str) -> Result<Option<Record>, ArchiveError> {
         match self.store.record(id)? {
             Some(row) => Ok(Some(row.record()?)),
@@ -260,8 +274,13 @@ impl Archive {
                     .payload_json()
                     .map_err(rightsdoc_store::StoreError::from)?;
                 let redacted = payload.is_none();
+                let action = op.header.action;
+                // Who read a confidential record is itself confidential.
+                if action == Action::View && clearance != Classification::Confidential {
+                    continue;
+                }
                 let record = payload
-                    .filter(|_| op.header.action != Action::Delete)
+                    .filter(|_| matches!(action, Action::Create | Action::Edit))
                     .and_then(|p| redact(p, clearance));
                 any_visible |= record.is_some();
                 out.push(HistoryEntry {

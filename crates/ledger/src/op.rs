@@ -23,6 +23,9 @@ pub enum Action {
     Edit,
     /// A record withdrawn from the current state; its history stays.
     Delete,
+    /// Someone read a record holding confidential values: an audit entry (who saw what, when).
+    /// Changes nothing; the payload says through what (`{"via": "page"}`).
+    View,
 }
 
 impl Action {
@@ -32,6 +35,7 @@ impl Action {
             Action::Create => "create",
             Action::Edit => "edit",
             Action::Delete => "delete",
+            Action::View => "view",
         }
     }
 }

@@ -118,7 +118,7 @@ impl Rebuilt {
     pub fn apply(&mut self, op: &SealedOp) -> Result<(), StoreError> {
         let h = &op.header;
         match h.action {
-            Action::Init => {}
+            Action::Init | Action::View => {}
             Action::Create | Action::Edit => {
                 let (Some(payload), Some((_, bytes))) = (op.payload_json()?, &op.payload) else {
                     return Ok(());

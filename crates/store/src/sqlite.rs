@@ -279,7 +279,7 @@ impl Store for SqliteStore {
                         "edit of `{target}` carries no record"
                     )));
                 }
-                (Action::Create | Action::Init, _, _) => {}
+                (Action::Create | Action::Init | Action::View, _, _) => {}
             }
 
             tx.prepare_cached(

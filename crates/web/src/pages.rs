@@ -230,7 +230,7 @@ async fn dashboard(
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
     let visitor = app.visitor(&headers);
-    let reader = app.library.reader(visitor.viewer);
+    let reader = app.reader(&visitor);
     let body = blocking(move || {
         let snap = reader.snapshot()?;
         let counts = [
@@ -329,7 +329,7 @@ async fn search(
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
     let visitor = app.visitor(&headers);
-    let reader = app.library.reader(visitor.viewer);
+    let reader = app.reader(&visitor);
     let body = blocking(move || {
         let text = params.get("q").cloned().unwrap_or_default();
         let mut page = SearchPage {
@@ -482,14 +482,14 @@ async fn record(
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
     let visitor = app.visitor(&headers);
-    let reader = app.library.reader(visitor.viewer);
+    let reader = app.reader(&visitor);
     let path = format!("/{section}/{id}");
     let found = blocking(move || {
         // The section must be the record's own (`/people/evt_…` is not a page).
         let Some(kind) = Kind::from_id(&id).filter(|k| view::section(*k) == section) else {
             return Ok(Err(not_found(lang, &path, &params, &visitor)?));
         };
-        let Some(v) = reader.record(&id)? else {
+        let Some(v) = reader.open(&id, "page")? else {
             return Ok(Err(not_found(lang, &path, &params, &visitor)?));
         };
         let labels = reader.labels(&view::referenced_ids(&v))?;
@@ -569,7 +569,7 @@ async fn list(
 ) -> Result<Response, WebError> {
     let (lang, remember) = language(&params, &headers);
     let visitor = app.visitor(&headers);
-    let reader = app.library.reader(visitor.viewer);
+    let reader = app.reader(&visitor);
     let kind = Kind::ALL
         .into_iter()
         .find(|k| view::section(*k) == section && section != "records")

@@ -6,7 +6,7 @@
 
 use crate::error::WebError;
 use rightsdoc_archive::{Archive, ArchiveError, HistoryEntry};
-use rightsdoc_model::{Classification, Kind, plain_str};
+use rightsdoc_model::{Classification, Kind, plain_str, redact};
 use rightsdoc_search::{SearchIndex, SearchQuery, SearchResults};
 use rightsdoc_stats::Snapshot;
 use serde_json::Value;
@@ -66,6 +66,7 @@ impl Library {
         Reader {
             library: self.clone(),
             viewer,
+            audit_as: None,
         }
     }
 
@@ -89,11 +90,32 @@ impl Library {
 pub struct Reader {
     library: Arc<Library>,
     viewer: Viewer,
+    /// The signed-in user whose opening of confidential records is logged.
+    audit_as: Option<String>,
 }
 
 impl Reader {
     pub fn viewer(&self) -> Viewer {
         self.viewer
+    }
+
+    /// Log, under `user`, every record holding confidential values that [`Reader::open`] shows.
+    pub fn audited(mut self, user: &str) -> Reader {
+        self.audit_as = Some(user.to_string());
+        self
+    }
+
+    /// A record a person opened (its page, the API): like [`Reader::record`], and when it shows
+    /// confidential values, the view is an operation in the log: who saw what, when.
+    pub fn open(&self, id: &str, via: &str) -> Result<Option<Value>, WebError> {
+        let Some(v) = self.record(id)? else {
+            return Ok(None);
+        };
+        let confidential = redact(v.clone(), Classification::Restricted).as_ref() != Some(&v);
+        if let (true, Some(user)) = (confidential, &self.audit_as) {
+            Archive::open(&self.library.dir, user)?.record_view(id, via)?;
+        }
+        Ok(Some(v))
     }
 
     /// A record as the viewer may see it; `None` when it is absent or above their clearance

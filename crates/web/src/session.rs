@@ -93,7 +93,11 @@ impl App {
 
     /// A reader for a request's visitor.
     pub fn reader(&self, visitor: &Visitor) -> Reader {
-        self.library.reader(visitor.viewer)
+        let reader = self.library.reader(visitor.viewer);
+        match &visitor.user {
+            Some(user) => reader.audited(&user.name),
+            None => reader,
+        }
     }
 
     /// Whether `name` may try to log in now; records nothing.

@@ -21,6 +21,7 @@ const CANARIES: [&str; 5] = [
 
 struct Fixture {
     _tmp: tempfile::TempDir,
+    dir: std::path::PathBuf,
     app: axum::Router,
     accounts: Arc<App>,
     admin_totp: String,
@@ -73,6 +74,7 @@ fn fixture() -> Fixture {
         .expect("admins get a TOTP secret");
     Fixture {
         _tmp: tmp,
+        dir,
         app: router(app.clone()),
         accounts: app,
         admin_totp,
@@ -586,4 +588,75 @@ async fn editors_create_and_edit_records_through_forms_that_explain_refusals() {
         .collect();
     assert_eq!(actors, ["admin", "admin"]);
     assert_eq!(history[1]["record"]["death"], "2003-07-11");
+}
+
+#[tokio::test]
+async fn opening_a_confidential_record_is_logged_and_the_log_still_verifies() {
+    let f = fixture();
+    let admin = sign_in_admin(&f).await;
+    let page = get(&f.app, &format!("/people/{}", f.secret), Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let api = get(
+        &f.app,
+        &format!("/api/v1/records/{}", f.secret),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::OK);
+    // A public record opened by the admin is not a confidential view.
+    get(&f.app, &format!("/events/{}", f.event), Some(&admin)).await;
+
+    let archive = Archive::open(&f.dir, "tester").unwrap();
+    let history = archive
+        .history(&f.secret, rightsdoc_model::Classification::Confidential)
+        .unwrap();
+    let views: Vec<(&str, &str)> = history
+        .iter()
+        .filter(|h| h.action == "view")
+        .map(|h| (h.actor.as_str(), h.action.as_str()))
+        .collect();
+    assert_eq!(views, [("admin", "view"), ("admin", "view")]);
+    assert!(
+        archive
+            .history(&f.event, rightsdoc_model::Classification::Confidential)
+            .unwrap()
+            .iter()
+            .all(|h| h.action != "view")
+    );
+    // The victim (public, with a restricted alias and religion) opened by a researcher: no
+    // confidential value shown, nothing logged; who viewed what is not shown below confidential.
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    get(&f.app, &format!("/people/{}", f.victim), Some(&researcher)).await;
+    let history = archive
+        .history(&f.victim, rightsdoc_model::Classification::Restricted)
+        .unwrap();
+    assert!(history.iter().all(|h| h.action != "view"));
+    archive
+        .verify(&[])
+        .expect("view entries verify like every operation");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route_and_each_answers() {
+    let f = fixture();
+    let a = get(&f.app, "/api/v1/openapi.json", None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&a.body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(paths.len(), 6, "{paths:?}");
+    for path in paths {
+        let uri = path.replace("{id}", &f.victim);
+        let uri = if uri == "/api/v1/records" {
+            format!("{uri}?kind=person")
+        } else {
+            uri
+        };
+        let answer = get(&f.app, &uri, None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert!(serde_json::from_str::<Value>(&answer.body).is_ok(), "{uri}");
+    }
+    assert!(doc["components"]["securitySchemes"]["token"].is_object());
 }
