@@ -82,6 +82,10 @@ impl Lang {
             "all" => ("All", "همه"),
             "sign_in" => ("Sign in", "ورود"),
             "edit" => ("Edit", "ویرایش"),
+            "map_caption" => (
+                "Country outlines: Natural Earth (public domain). Positions as recorded.",
+                "مرزها: Natural Earth (مالکیت عمومی). موقعیت‌ها همان‌گونه که ثبت شده‌اند.",
+            ),
             "new" => ("Add a record", "افزودن سابقه"),
             "sign_out" => ("Sign out", "خروج"),
             "user_name" => ("Name", "نام کاربری"),

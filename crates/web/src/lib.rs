@@ -10,6 +10,7 @@ mod api;
 mod error;
 mod forms;
 mod i18n;
+mod map;
 mod pages;
 pub mod reader;
 mod session;

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::map::{self, MapView, Marker};
 use crate::reader::{Reader, label_of};
 use crate::session::Visitor;
 use crate::view::{self, RecordView, href, humanize};
@@ -450,6 +451,7 @@ pub struct HistoryRow {
 struct RecordPage {
     page: Page,
     r: RecordView,
+    map: Option<MapView>,
     referrers: Vec<Referrer>,
     history: Vec<HistoryRow>,
 }
@@ -506,7 +508,25 @@ async fn record(
             })
             .collect();
         let referrers = referrers(&reader, &id)?;
+        // The place itself, or the places the record names, on the map.
+        let mut places = vec![v.clone()];
+        for pid in view::referenced_ids(&v) {
+            if Kind::from_id(&pid) == Some(Kind::Place)
+                && let Some(p) = reader.record(&pid)?
+            {
+                places.push(p);
+            }
+        }
+        let markers: Vec<Marker> = places
+            .iter()
+            .filter_map(|p| {
+                let pid = p["id"].as_str()?;
+                map::marker(p, label_of(p), href(pid))
+            })
+            .collect();
+        let map = map::map_of(markers, lang.t("map_caption").to_string());
         let page = RecordPage {
+            map,
             page: Page::new(
                 lang,
                 format!("{} · {}", r.title, humanize(kind.as_str())),
@@ -552,6 +572,7 @@ pub struct Link {
 #[template(path = "list.html")]
 struct ListPage {
     page: Page,
+    map: Option<MapView>,
     items: Vec<Link>,
     total: usize,
     shown_from: usize,
@@ -589,9 +610,21 @@ async fn list(
                 text: label_of(v),
             })
             .collect();
+        // Places: every one with a position on one map, not only this page's.
+        let map = if kind == Kind::Place {
+            let (all, _) = reader.list(Kind::Place, 0, 5_000)?;
+            let markers = all
+                .iter()
+                .filter_map(|p| map::marker(p, label_of(p), href(p["id"].as_str()?)))
+                .collect();
+            map::map_of(markers, lang.t("map_caption").to_string())
+        } else {
+            None
+        };
         let path = format!("/{section}");
         let page_href = |n: usize| format!("{path}?page={n}");
         let page = ListPage {
+            map,
             page: Page::new(lang, lang.t(&section), &path, &params, &visitor),
             shown_from: if items.is_empty() { 0 } else { offset + 1 },
             shown_to: offset + items.len(),

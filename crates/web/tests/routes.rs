@@ -660,3 +660,47 @@ async fn the_openapi_document_describes_every_api_route_and_each_answers() {
     }
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
 }
+
+#[tokio::test]
+async fn places_are_drawn_on_an_offline_map() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::init(&dir, "tester").unwrap();
+    let evin = a
+        .add(
+            json!({"kind": "place", "names": ["Evin prison"], "place_type": "prison",
+            "point": {"value": {"lat": 35.796, "lon": 51.386}, "note": "approximate"}}),
+        )
+        .unwrap()
+        .id;
+    let hidden = a
+        .add(
+            json!({"kind": "place", "names": ["CANARY-CONF-SITE"], "place_type": "mass_grave",
+            "point": {"lat": 35.6, "lon": 51.5}, "classification": "confidential"}),
+        )
+        .unwrap()
+        .id;
+    drop(a);
+    let app = router(Arc::new(App::open(&dir).unwrap()));
+    let page = get(&app, &format!("/places/{evin}"), None).await;
+    assert!(page.body.contains(r#"<figure class="map">"#));
+    assert!(
+        page.body.contains(r#"class="marker prison""#),
+        "the site is marked"
+    );
+    assert!(
+        page.body.contains("<path d=\"M"),
+        "country outlines are drawn"
+    );
+    assert!(
+        !page.body.contains("http://") && !page.body.contains("https://"),
+        "nothing fetched"
+    );
+    let list = get(&app, "/places", None).await;
+    assert_eq!(
+        list.body.matches("<circle").count(),
+        1,
+        "only the public site"
+    );
+    assert!(!list.body.contains("CANARY-CONF-SITE") && !list.body.contains(&hidden));
+}
