@@ -90,13 +90,33 @@ impl Archive {
 
     /// Open the archive in `dir`; `actor` is recorded on every operation this handle writes.
     pub fn open(dir: &Path, actor: &str) -> Result<Archive, ArchiveError> {
+        Self::open_with_cache(dir, actor, None)
+    }
+
+    /// Open for a server's pool of readers: each handle keeps a small page cache (`cache_mib`)
+    /// instead of the bulk writer's large one, so many handles fit in little memory.
+    pub fn open_reader(dir: &Path, cache_mib: u32) -> Result<Archive, ArchiveError> {
+        Self::open_with_cache(dir, "reader", Some(cache_mib))
+    }
+
+    fn open_with_cache(
+        dir: &Path,
+        actor: &str,
+        cache_mib: Option<u32>,
+    ) -> Result<Archive, ArchiveError> {
         let config_path = dir.join(CONFIG);
         let text = fs::read_to_string(&config_path)
             .map_err(|_| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
         let config: Config = toml::from_str(&text)
             .map_err(|e| ArchiveError::Other(format!("{}: {e}", config_path.display())))?;
         let store: Box<dyn Store> = match config.store.strip_prefix("sqlite:") {
-            Some(file) => Box::new(SqliteStore::open(&dir.join(file))?),
+            Some(file) => {
+                let store = SqliteStore::open(&dir.join(file))?;
+                if let Some(mib) = cache_mib {
+                    store.set_cache_mib(mib)?;
+                }
+                Box::new(store)
+            }
             None => {
                 return Err(ArchiveError::Other(format!(
                     "{}: unknown store `{}`",

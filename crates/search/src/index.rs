@@ -159,6 +159,13 @@ impl SearchIndex {
         self.position.log_size
     }
 
+    /// How many log operations this handle's view of the index holds (a cheap check before
+    /// [`SearchIndex::catch_up`], which also re-reads the index's metadata and checks the
+    /// log's root).
+    pub fn indexed_log_size(&self) -> u64 {
+        self.position.log_size
+    }
+
     /// Number of records in the index, at every clearance.
     pub fn num_records(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -49,6 +49,13 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 
+    /// Size the page cache (the default suits bulk writes; readers need far less).
+    pub fn set_cache_mib(&self, mib: u32) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        Ok(())
+    }
+
     fn hash_at(conn: &Connection, idx: u64) -> Result<Option<Hash>, rusqlite::Error> {
         conn.prepare_cached("SELECT hash FROM tree WHERE idx = ?1")?
             .query_row([idx as i64], |r| r.get::<_, Vec<u8>>(0))

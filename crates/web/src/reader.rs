@@ -12,7 +12,7 @@ use rightsdoc_stats::Snapshot;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 /// Who is asking. Until accounts exist every visitor is anonymous, with public clearance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,20 +30,31 @@ impl Viewer {
 /// threads, the search index, and statistics snapshots cached per clearance and log size.
 pub struct Library {
     dir: PathBuf,
-    idle: Mutex<Vec<Archive>>,
-    search: Mutex<SearchIndex>,
+    pool: Mutex<Pool>,
+    returned: Condvar,
+    /// Searches share the index; only catching up with the log takes it alone.
+    search: RwLock<SearchIndex>,
     snapshots: Mutex<HashMap<Classification, (u64, Arc<Snapshot>)>>,
 }
 
 impl Library {
     pub fn open(dir: &Path) -> Result<Library, WebError> {
-        let archive = Archive::open(dir, "web")?;
+        let archive = Archive::open_reader(dir, READER_CACHE_MIB)?;
         let mut search = SearchIndex::open(&dir.join("search"))?;
         search.catch_up(archive.store())?;
+        // More SQLite readers than cores only add memory (each keeps its own page cache).
+        let max = std::thread::available_parallelism()
+            .map_or(2, |n| n.get() * 2)
+            .max(4);
         Ok(Library {
             dir: dir.to_path_buf(),
-            idle: Mutex::new(vec![archive]),
-            search: Mutex::new(search),
+            pool: Mutex::new(Pool {
+                idle: vec![archive],
+                open: 1,
+                max,
+            }),
+            returned: Condvar::new(),
+            search: RwLock::new(search),
             snapshots: Mutex::new(HashMap::new()),
         })
     }
@@ -70,20 +81,47 @@ impl Library {
         }
     }
 
-    /// Run `f` with an archive handle from the pool (opening one when all are busy).
+    /// Run `f` with an archive handle from the pool: an idle one, a new one while there are
+    /// fewer than the pool's maximum, else the next one returned.
     fn with_archive<T>(
         &self,
         f: impl FnOnce(&Archive) -> Result<T, WebError>,
     ) -> Result<T, WebError> {
-        let taken = self.idle.lock().expect("pool lock").pop();
-        let archive = match taken {
-            Some(a) => a,
-            None => Archive::open(&self.dir, "web")?,
-        };
+        let archive = {
+            let mut pool = self.pool.lock().expect("pool lock");
+            loop {
+                if let Some(a) = pool.idle.pop() {
+                    break a;
+                }
+                if pool.open < pool.max {
+                    pool.open += 1;
+                    drop(pool);
+                    match Archive::open_reader(&self.dir, READER_CACHE_MIB) {
+                        Ok(a) => break a,
+                        Err(e) => {
+                            self.pool.lock().expect("pool lock").open -= 1;
+                            return Err(e.into());
+                        }
+                    }
+                }
+                pool = self.returned.wait(pool).expect("pool lock");
+            }
+        }; // the pool's lock is released here, before `f` runs
         let out = f(&archive);
-        self.idle.lock().expect("pool lock").push(archive);
+        self.pool.lock().expect("pool lock").idle.push(archive);
+        self.returned.notify_one();
         out
     }
+}
+
+/// SQLite page cache of each pooled reader: records are read by id, a few pages each.
+const READER_CACHE_MIB: u32 = 32;
+
+/// Open archive handles: idle ones, and how many exist.
+struct Pool {
+    idle: Vec<Archive>,
+    open: usize,
+    max: usize,
 }
 
 /// What one viewer may read.
@@ -188,11 +226,15 @@ impl Reader {
 
     /// Search with the viewer's clearance, after bringing the index up to date with the log.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults, WebError> {
-        let mut index = self.library.search.lock().expect("search lock");
+        let search = &self.library.search;
         self.library.with_archive(|a| {
-            index.catch_up(a.store())?;
+            let size = a.store().log_size()?;
+            if search.read().expect("search lock").indexed_log_size() != size {
+                search.write().expect("search lock").catch_up(a.store())?;
+            }
             Ok(())
         })?;
+        let index = search.read().expect("search lock");
         Ok(index.search(q, self.viewer.clearance)?)
     }
 
