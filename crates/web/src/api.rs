@@ -61,13 +61,11 @@ pub fn routes() -> Router<AppState> {
 
 type Params = Query<HashMap<String, String>>;
 
+/// Archive work off the async threads, answered as JSON.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<Json<T>, WebError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| WebError::Cancelled)?
-        .map(Json)
+    crate::pages::blocking(f).await.map(Json)
 }
 
 fn number(params: &HashMap<String, String>, key: &str, default: usize) -> Result<usize, WebError> {
