@@ -14,6 +14,7 @@ mod map;
 mod pages;
 pub mod reader;
 mod session;
+mod upr;
 mod view;
 
 pub use error::WebError;
@@ -49,6 +50,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(api::routes())
         .merge(session::routes())
         .merge(forms::routes())
+        .merge(upr::routes())
         .with_state(app);
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(

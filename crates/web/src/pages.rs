@@ -98,7 +98,7 @@ fn serde_urlencoded(pairs: &[(String, String)]) -> String {
 }
 
 /// Percent-encoding for a query component.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
@@ -451,6 +451,7 @@ pub struct HistoryRow {
 struct RecordPage {
     page: Page,
     r: RecordView,
+    posts: Vec<PostRow>,
     map: Option<MapView>,
     referrers: Vec<Referrer>,
     history: Vec<HistoryRow>,
@@ -525,7 +526,13 @@ async fn record(
             })
             .collect();
         let map = map::map_of(markers, lang.t("map_caption").to_string());
+        let posts = if kind == Kind::Person {
+            posts_held(&reader, &id, lang)?
+        } else {
+            Vec::new()
+        };
         let page = RecordPage {
+            posts,
             map,
             page: Page::new(
                 lang,
@@ -545,6 +552,73 @@ async fn record(
         Ok(body) => html(body, lang, remember, StatusCode::OK),
         Err(body) => html(body, lang, remember, StatusCode::NOT_FOUND),
     })
+}
+
+pub struct PostRow {
+    pub role: String,
+    pub organization: String,
+    pub organization_href: String,
+    pub period: String,
+    pub holds_now: bool,
+}
+
+/// The posts a person held, in time order, marking those they hold today (for perpetrators:
+/// who commanded what, when, and who is still in office).
+fn posts_held(reader: &Reader, person: &str, lang: Lang) -> Result<Vec<PostRow>, WebError> {
+    let snap = reader.snapshot()?;
+    let now: std::collections::HashSet<(String, String)> =
+        rightsdoc_stats::holds_office_now(&snap, today())
+            .into_iter()
+            .filter(|l| l.person == person && !l.certainty.contains("not recorded"))
+            .map(|l| (l.role, l.organization))
+            .collect();
+    let mut rows: Vec<PostRow> = snap
+        .of_kind("post")
+        .filter(|p| p["person"].as_str() == Some(person))
+        .map(|p| {
+            let role = rightsdoc_model::plain_str(&p["role"])
+                .unwrap_or_default()
+                .to_string();
+            let org = p["organization"].as_str().unwrap_or_default().to_string();
+            let period = match &p["period"] {
+                serde_json::Value::Array(v) => v
+                    .iter()
+                    .filter_map(rightsdoc_model::plain_str)
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                other => rightsdoc_model::plain_str(other)
+                    .unwrap_or(lang.t("unknown"))
+                    .to_string(),
+            };
+            PostRow {
+                holds_now: now.contains(&(role.clone(), org.clone())),
+                organization: snap.label(&org),
+                organization_href: href(&org),
+                role,
+                period,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.period.cmp(&b.period));
+    Ok(rows)
+}
+
+/// Today's date (UTC), for "holds office now".
+fn today() -> rightsdoc_model::dates::Day {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    rightsdoc_model::dates::Day::new(year, month, day).expect("a valid civil date")
 }
 
 /// Visible records that refer to `id`, with the field that does.

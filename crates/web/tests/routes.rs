@@ -120,6 +120,8 @@ async fn no_route_shows_an_anonymous_visitor_anything_above_public() {
     let f = fixture();
     let mut uris: Vec<String> = vec![
         "/".into(),
+        "/upr".into(),
+        "/places".into(),
         "/people".into(),
         "/events".into(),
         "/sources".into(),
@@ -703,4 +705,109 @@ async fn places_are_drawn_on_an_offline_map() {
         "only the public site"
     );
     assert!(!list.body.contains("CANARY-CONF-SITE") && !list.body.contains(&hidden));
+}
+
+#[tokio::test]
+async fn the_upr_tracker_counts_by_cycle_response_state_and_theme_and_narrows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::init(&dir, "tester").unwrap();
+    for (cycle, response, state, theme) in [
+        (3, "supported", "Norway", "womens_rights"),
+        (3, "noted", "Norway", "womens_rights"),
+        (3, "noted", "Canada", "rights_of_the_child"),
+        (4, "supported", "Canada", "womens_rights"),
+    ] {
+        a.add(
+            json!({"kind": "recommendation", "state_under_review": "Iran",
+            "cycle": cycle, "recommending_states": [state], "text": "Abolish the death penalty",
+            "themes": [theme], "response": response}),
+        )
+        .unwrap();
+    }
+    a.add(
+        json!({"kind": "recommendation", "state_under_review": "Iran", "cycle": 4,
+        "recommending_states": ["CANARY-CONF-STATE"], "text": "secret",
+        "response": "noted", "classification": "confidential"}),
+    )
+    .unwrap();
+    drop(a);
+    let app = router(Arc::new(App::open(&dir).unwrap()));
+    let page = get(&app, "/upr", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let row = |body: &str, label: &str| -> String {
+        let after = body
+            .split(&format!(">{label}</a>"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no row {label}"));
+        after.split("</tr>").next().unwrap().to_string()
+    };
+    // Cycle 3: three recommendations, one of three responses accepted.
+    let c3 = row(&page.body, "cycle 3");
+    assert!(c3.contains("<td>3</td>") && c3.contains("33%"), "{c3}");
+    assert!(row(&page.body, "Norway").contains("<td>2</td>"));
+    assert!(
+        !page.body.contains("CANARY-CONF-STATE"),
+        "confidential recommendations are not counted"
+    );
+    let c4 = row(&page.body, "cycle 4");
+    assert!(c4.contains("<td>1</td>"), "{c4}");
+    // Choosing Canada narrows every table.
+    let canada = get(&app, "/upr?recommending_state=Canada", None).await;
+    assert!(row(&canada.body, "cycle 3").contains("<td>1</td>"));
+    assert!(!canada.body.contains(">Norway</a>"));
+    assert!(
+        canada.body.contains("class=\"chip\""),
+        "the filter in force is shown"
+    );
+}
+
+#[tokio::test]
+async fn a_perpetrators_page_lists_the_posts_held_and_who_holds_office_now() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::init(&dir, "tester").unwrap();
+    let judge = a
+        .add(json!({"kind": "person", "names": ["Ebrahim Example"]}))
+        .unwrap()
+        .id;
+    let court = a
+        .add(json!({"kind": "organization", "names": ["Revolutionary Court"]}))
+        .unwrap()
+        .id;
+    let judiciary = a
+        .add(json!({"kind": "organization", "names": ["Judiciary"]}))
+        .unwrap()
+        .id;
+    a.add(
+        json!({"kind": "post", "person": judge, "organization": court,
+        "role": "Deputy prosecutor", "period": "1988/1989"}),
+    )
+    .unwrap();
+    a.add(
+        json!({"kind": "post", "person": judge, "organization": judiciary,
+        "role": "Head of the Judiciary", "period": "2019/.."}),
+    )
+    .unwrap();
+    let event = a
+        .add(json!({"kind": "event", "title": "Executions", "period": "1988"}))
+        .unwrap()
+        .id;
+    a.add(json!({"kind": "involvement", "actor": judge, "role": "ordered", "event": event}))
+        .unwrap();
+    drop(a);
+    let app = router(Arc::new(App::open(&dir).unwrap()));
+    let page = get(&app, &format!("/people/{judge}"), None).await;
+    let posts = page
+        .body
+        .split("<section class=\"posts\">")
+        .nth(1)
+        .expect("a posts section");
+    let posts = posts.split("</section>").next().unwrap();
+    let deputy = posts.find("Deputy prosecutor").unwrap();
+    let head = posts.find("Head of the Judiciary").unwrap();
+    assert!(deputy < head, "in time order");
+    assert_eq!(posts.matches("holds office now").count(), 1, "{posts}");
+    assert!(posts[head..].contains("holds office now"));
+    assert!(posts.contains("Revolutionary Court"));
 }
