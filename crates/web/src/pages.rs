@@ -276,14 +276,19 @@ async fn dashboard(
     Ok(html(body, lang, remember, StatusCode::OK))
 }
 
-/// A bar's label in the interface language: statistics label vocabulary terms in both
-/// (`Noted / یادداشت شد`); long labels are shortened (the full one is in the bar's tooltip).
-fn chart_label(label: &str, lang: Lang) -> String {
-    let one = match (label.split_once(" / "), lang) {
+/// The half of a bilingual statistics label (`Noted / یادداشت شد`) in the interface language.
+pub(crate) fn in_language(label: &str, lang: Lang) -> &str {
+    match (label.split_once(" / "), lang) {
         (Some((en, _)), Lang::En) => en,
         (Some((_, fa)), Lang::Fa) => fa,
         (None, _) => label,
-    };
+    }
+}
+
+/// A bar's label in the interface language: statistics label vocabulary terms in both
+/// (`Noted / یادداشت شد`); long labels are shortened (the full one is in the bar's tooltip).
+fn chart_label(label: &str, lang: Lang) -> String {
+    let one = in_language(label, lang);
     if one.chars().count() > 28 {
         format!("{}…", one.chars().take(27).collect::<String>())
     } else {

@@ -127,7 +127,7 @@ async fn tracker(
                         ),
                     };
                     TableRow {
-                        label: r.label.clone(),
+                        label: crate::pages::in_language(&r.label, lang).to_string(),
                         count: r.count,
                         accepted: percent(r.detail.get("acceptance_rate")),
                         implemented: percent(r.detail.get("implementation_rate")),
