@@ -210,6 +210,23 @@ impl Archive {
         Ok(())
     }
 
+    /// Write one chunk of an import: [`Archive::add_records`], except that a list record the
+    /// importer made from a list name may exist already (an earlier file named the same list)
+    /// and is then left as it is.
+    pub fn add_imported(
+        &mut self,
+        records: Vec<Record>,
+        context: &str,
+    ) -> Result<(), ArchiveError> {
+        let mut keep = Vec::with_capacity(records.len());
+        for r in records {
+            if r.kind != Kind::List || self.store.record(&r.id)?.is_none() {
+                keep.push(r);
+            }
+        }
+        self.add_records(keep, context)
+    }
+
     /// Apply an RFC 7396 merge patch to a record.
     pub fn edit(&mut self, id: &str, patch: &Value) -> Result<Record, ArchiveError> {
         let row = self

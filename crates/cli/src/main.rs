@@ -559,16 +559,7 @@ fn run(cli: Cli) -> Result<()> {
                 Input::path(file),
                 &opts,
                 DEFAULT_CHUNK_SIZE,
-                |chunk| {
-                    // A list the importer creates may exist already (from an earlier import).
-                    let chunk: Vec<_> = chunk
-                        .into_iter()
-                        .filter(|r| {
-                            r.kind != Kind::List || archive.get(&r.id).ok().flatten().is_none()
-                        })
-                        .collect();
-                    archive.add_records(chunk, &context)
-                },
+                |chunk| archive.add_imported(chunk, &context),
             );
             bar.finish_and_clear();
             let spinner = progress::spinner("indexing for search");

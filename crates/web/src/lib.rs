@@ -14,6 +14,7 @@ mod map;
 mod pages;
 pub mod reader;
 mod session;
+mod upload;
 mod upr;
 mod view;
 
@@ -51,6 +52,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(session::routes())
         .merge(forms::routes())
         .merge(upr::routes())
+        .merge(upload::routes())
         .with_state(app);
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(

@@ -65,6 +65,16 @@ impl Library {
         Ok(archive.add(value).map_err(refusal)?.id)
     }
 
+    /// Write one chunk of an import as `user`.
+    pub fn add_imported(
+        &self,
+        user: &str,
+        records: Vec<rightsdoc_model::Record>,
+        context: &str,
+    ) -> Result<(), ArchiveError> {
+        Archive::open(&self.dir, user)?.add_imported(records, context)
+    }
+
     /// Apply a merge patch to a record as `user`.
     pub fn edit(&self, user: &str, id: &str, patch: &Value) -> Result<(), WebError> {
         let mut archive = Archive::open(&self.dir, user)?;

@@ -811,3 +811,124 @@ async fn a_perpetrators_page_lists_the_posts_held_and_who_holds_office_now() {
     assert!(posts[head..].contains("holds office now"));
     assert!(posts.contains("Revolutionary Court"));
 }
+
+/// A multipart/form-data body with text fields and one file.
+fn multipart(fields: &[(&str, &str)], file_name: &str, file: &str) -> (String, String) {
+    let boundary = "rightsdoc-test-boundary";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    ));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(f: &Fixture, cookie: &str, fields: &[(&str, &str)], file: &str) -> Answer {
+    let (content_type, body) = multipart(fields, "book.csv", file);
+    let req = Request::post("/import")
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let res = f.app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_spreadsheet_uploaded_in_the_browser_is_checked_row_by_row_then_imported() {
+    let f = fixture();
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&f.app, "/import", Some(&researcher)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let admin = sign_in_admin(&f).await;
+    let form = get(&f.app, "/import", Some(&admin)).await;
+    assert!(form.body.contains(r#"enctype="multipart/form-data""#));
+    let csrf = csrf_of(&form);
+    let bad = "full_name,name_fa,birth\nLeila Ahmadi,لیلا احمدی,1962\nReza Shams,,19x5\n";
+    let a = upload(
+        &f,
+        &admin,
+        &[
+            ("csrf", &csrf),
+            ("kind", "person"),
+            ("list", "Book of names"),
+        ],
+        bad,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("nothing was written"), "{}", a.body);
+    let refused = a.body.split("<tbody>").nth(1).unwrap();
+    assert!(
+        refused.contains("<td>2</td>") && refused.contains("birth"),
+        "{refused}"
+    );
+    let people = get(&f.app, "/api/v1/records?kind=person", Some(&admin)).await;
+    assert!(!people.body.contains("Leila Ahmadi"), "all or nothing");
+
+    let good = bad.replace("19x5", "1965");
+    let forged = upload(&f, &admin, &[("kind", "person")], &good).await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "no CSRF token, no import"
+    );
+    let a = upload(
+        &f,
+        &admin,
+        &[
+            ("csrf", &csrf),
+            ("kind", "person"),
+            ("list", "Book of names"),
+        ],
+        &good,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(
+        a.body.contains("3 records written"),
+        "two people and their list: {}",
+        a.body
+    );
+    let found = get(&f.app, "/api/v1/search?q=Leila+Ahmadi", None).await;
+    assert!(found.body.contains("Leila Ahmadi"), "{}", found.body);
+    let total = |body: &str| serde_json::from_str::<Value>(body).unwrap()["total"].clone();
+    let before = total(
+        &get(&f.app, "/api/v1/records?kind=person", Some(&admin))
+            .await
+            .body,
+    );
+    let again = upload(
+        &f,
+        &admin,
+        &[
+            ("csrf", &csrf),
+            ("kind", "person"),
+            ("list", "Book of names"),
+        ],
+        &good,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let after = total(
+        &get(&f.app, "/api/v1/records?kind=person", Some(&admin))
+            .await
+            .body,
+    );
+    assert_eq!(before, after, "re-importing changes nothing");
+}
