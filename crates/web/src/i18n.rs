@@ -82,6 +82,10 @@ impl Lang {
             "all" => ("All", "همه"),
             "sign_in" => ("Sign in", "ورود"),
             "edit" => ("Edit", "ویرایش"),
+            "timeline" => ("Timeline", "گاه‌شمار"),
+            "date" => ("Date", "تاریخ"),
+            "what" => ("What", "چه"),
+            "whom" => ("Who", "چه کسی"),
             "import" => ("Import a spreadsheet", "ورود صفحه‌گسترده"),
             "import_intro" => (
                 "CSV, XLSX or ODS with columns named like record fields (first_name, last_name, name_fa, birth, place, list…), a UPR Info table, or a rightsdoc JSON export. Every row is checked; if any row is wrong, nothing is written and the report says which row, column and why.",

@@ -456,6 +456,7 @@ pub struct HistoryRow {
 struct RecordPage {
     page: Page,
     r: RecordView,
+    timeline: Vec<TimelineRow>,
     posts: Vec<PostRow>,
     map: Option<MapView>,
     referrers: Vec<Referrer>,
@@ -536,7 +537,13 @@ async fn record(
         } else {
             Vec::new()
         };
+        let timeline = if kind == Kind::Event {
+            timeline(&reader, &id, lang)?
+        } else {
+            Vec::new()
+        };
         let page = RecordPage {
+            timeline,
             posts,
             map,
             page: Page::new(
@@ -557,6 +564,75 @@ async fn record(
         Ok(body) => html(body, lang, remember, StatusCode::OK),
         Err(body) => html(body, lang, remember, StatusCode::NOT_FOUND),
     })
+}
+
+pub struct TimelineRow {
+    pub date: String,
+    pub what: String,
+    pub who: String,
+    pub href: String,
+}
+
+/// What happened in an event, in date order: the acts (and other dated records) that name it.
+/// Undated ones come last; uncertain dates stay as recorded (EDTF).
+fn timeline(reader: &Reader, event: &str, lang: Lang) -> Result<Vec<TimelineRow>, WebError> {
+    let entries: Vec<serde_json::Value> = reader
+        .referrers(event)?
+        .into_iter()
+        .filter(|(_, path)| path == "event")
+        .map(|(v, _)| v)
+        .collect();
+    let people: Vec<String> = entries
+        .iter()
+        .filter_map(|v| {
+            v["victim"]
+                .as_str()
+                .or(v["actor"].as_str())
+                .map(str::to_string)
+        })
+        .collect();
+    let labels = reader.labels(&people)?;
+    let mut rows: Vec<TimelineRow> = entries
+        .iter()
+        .map(|v| {
+            let id = v["id"].as_str().unwrap_or_default();
+            let date = ["date", "period"]
+                .iter()
+                .find_map(|k| rightsdoc_model::plain_str(&v[*k]))
+                .unwrap_or_default()
+                .to_string();
+            let what = rightsdoc_model::plain_str(&v["act_type"])
+                .or_else(|| rightsdoc_model::plain_str(&v["role"]))
+                .map(|t| {
+                    rightsdoc_model::vocab::vocabularies()
+                        .term("act_type", t)
+                        .or_else(|| {
+                            rightsdoc_model::vocab::vocabularies().term("involvement_role", t)
+                        })
+                        .map_or_else(
+                            || humanize(t),
+                            |term| match lang {
+                                Lang::En => term.en.clone(),
+                                Lang::Fa => term.fa.clone(),
+                            },
+                        )
+                })
+                .unwrap_or_else(|| label_of(v));
+            let who = v["victim"]
+                .as_str()
+                .or(v["actor"].as_str())
+                .map(|p| labels.get(p).cloned().unwrap_or_default())
+                .unwrap_or_default();
+            TimelineRow {
+                date,
+                what,
+                who,
+                href: href(id),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.date.is_empty(), &a.date).cmp(&(b.date.is_empty(), &b.date)));
+    Ok(rows)
 }
 
 pub struct PostRow {

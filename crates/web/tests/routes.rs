@@ -932,3 +932,61 @@ async fn a_spreadsheet_uploaded_in_the_browser_is_checked_row_by_row_then_import
     );
     assert_eq!(before, after, "re-importing changes nothing");
 }
+
+#[tokio::test]
+async fn an_event_page_shows_its_acts_in_date_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("archive");
+    let mut a = Archive::init(&dir, "tester").unwrap();
+    let event = a
+        .add(json!({"kind": "event", "title": "Prison massacre", "period": "1988-07/1988-09"}))
+        .unwrap()
+        .id;
+    let mut person = |name: &str, class: &str| {
+        a.add(json!({"kind": "person", "names": [name], "classification": class}))
+            .unwrap()
+            .id
+    };
+    let (late, early, secret) = (
+        person("Late Victim", "public"),
+        person("Early Victim", "public"),
+        person("CANARY-CONF-VICTIM", "confidential"),
+    );
+    for (victim, date, class) in [
+        (&late, "1988-08-15", "public"),
+        (&early, "1988-07~", "public"),
+        (&secret, "1988-08-01", "confidential"),
+    ] {
+        a.add(
+            json!({"kind": "act", "victim": victim, "event": event, "act_type": "execution",
+            "date": date, "classification": class}),
+        )
+        .unwrap();
+    }
+    drop(a);
+    let app = router(Arc::new(App::open(&dir).unwrap()));
+    let page = get(&app, &format!("/events/{event}"), None).await;
+    let timeline = page
+        .body
+        .split("<section class=\"timeline\">")
+        .nth(1)
+        .expect("a timeline")
+        .split("</section>")
+        .next()
+        .unwrap();
+    let (e, l) = (
+        timeline.find("Early Victim").unwrap(),
+        timeline.find("Late Victim").unwrap(),
+    );
+    assert!(e < l, "in date order: {timeline}");
+    assert!(
+        timeline.contains("1988-07~"),
+        "uncertain dates stay as recorded"
+    );
+    assert!(!page.body.contains("CANARY-CONF-VICTIM"));
+    assert_eq!(
+        timeline.matches("<tr>").count(),
+        3,
+        "header and two public acts"
+    );
+}
