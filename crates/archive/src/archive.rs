@@ -380,6 +380,26 @@ impl Archive {
         Ok(())
     }
 
+    /// One page of the records of `kind` a reader with `clearance` may see, redacted, in id
+    /// order, with how many there are in all (counted by the store's index, not by reading
+    /// every record).
+    pub fn visible_page(
+        &self,
+        clearance: Classification,
+        kind: Kind,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Value>, u64), ArchiveError> {
+        let (rows, total) = self
+            .store
+            .records_page(kind.as_str(), clearance, offset, limit)?;
+        let page = rows
+            .into_iter()
+            .filter_map(|row| redact(row.json(), clearance))
+            .collect();
+        Ok((page, total))
+    }
+
     /// One record as a reader with `clearance` may see it (`None`: absent or not visible).
     pub fn get_visible(
         &self,

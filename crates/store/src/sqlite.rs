@@ -6,6 +6,7 @@ use crate::store::{Appended, Change, Store};
 use rightsdoc_ledger::{
     Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
 };
+use rightsdoc_model::Classification;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -20,6 +21,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (id INTEGER PRIMARY KEY, size INTEGER NOT
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, classification TEXT NOT NULL,
     body TEXT NOT NULL, version INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind, id);
+CREATE INDEX IF NOT EXISTS records_kind_class ON records(kind, classification);
 CREATE TABLE IF NOT EXISTS names (record_id TEXT NOT NULL, idx INTEGER NOT NULL, value TEXT NOT NULL, lang TEXT,
     classification TEXT NOT NULL, normalized TEXT NOT NULL, key TEXT NOT NULL, latin TEXT NOT NULL,
     PRIMARY KEY (record_id, idx)) WITHOUT ROWID;
@@ -440,6 +442,44 @@ impl Store for SqliteStore {
             f(row?)?;
         }
         Ok(())
+    }
+
+    fn records_page(
+        &self,
+        kind: &str,
+        clearance: Classification,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<RecordRow>, u64), StoreError> {
+        // The allowed levels are constants of the code, never user text.
+        let allowed = Classification::ALL
+            .iter()
+            .filter(|c| clearance.permits(**c))
+            .map(|c| format!("'{}'", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(",");
+        let total: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM records WHERE kind = ?1 AND classification IN ({allowed})"
+            ),
+            [kind],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, kind, classification, body, version, created FROM records
+             WHERE kind = ?1 AND classification IN ({allowed}) ORDER BY id LIMIT ?2 OFFSET ?3"
+        ))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    kind,
+                    limit.min(i64::MAX as u64) as i64,
+                    offset.min(i64::MAX as u64) as i64
+                ],
+                record_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((rows, total as u64))
     }
 
     fn for_each_name(

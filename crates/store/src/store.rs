@@ -56,6 +56,16 @@ pub trait Store: HashReader + Send {
         kind: Option<&str>,
         f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
+    /// One page of the records of `kind` whose own classification `clearance` permits, in id
+    /// order, and how many there are in all. Nested values are not redacted here: callers
+    /// redact each record (the archive's `visible_page` does).
+    fn records_page(
+        &self,
+        kind: &str,
+        clearance: rightsdoc_model::Classification,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<RecordRow>, u64), StoreError>;
     fn for_each_name(
         &self,
         f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,

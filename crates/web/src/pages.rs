@@ -233,7 +233,13 @@ async fn dashboard(
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let body = blocking(move || {
-        let snap = reader.snapshot()?;
+        let snap = reader.snapshot_of(&[
+            Kind::Act,
+            Kind::Event,
+            Kind::Place,
+            Kind::Recommendation,
+            Kind::Review,
+        ])?;
         let counts = [
             (Kind::Person, "people"),
             (Kind::Event, "events"),
@@ -243,12 +249,14 @@ async fn dashboard(
             (Kind::Source, "sources"),
         ]
         .into_iter()
-        .map(|(kind, key)| Count {
-            label: lang.t(key).to_string(),
-            count: snap.of_kind(kind.as_str()).count() as u64,
-            href: format!("/{}", view::section(kind)),
+        .map(|(kind, key)| {
+            Ok(Count {
+                label: lang.t(key).to_string(),
+                count: reader.count(kind)?,
+                href: format!("/{}", view::section(kind)),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, WebError>>()?;
         let chart = |by: By, key: &str, sort_by_count: bool| -> Result<Chart, WebError> {
             let table = stats(&snap, by, &[])?;
             let mut rows: Vec<(String, u64)> = table
@@ -646,7 +654,7 @@ pub struct PostRow {
 /// The posts a person held, in time order, marking those they hold today (for perpetrators:
 /// who commanded what, when, and who is still in office).
 fn posts_held(reader: &Reader, person: &str, lang: Lang) -> Result<Vec<PostRow>, WebError> {
-    let snap = reader.snapshot()?;
+    let snap = reader.snapshot_of(&[Kind::Post, Kind::Organization, Kind::Involvement])?;
     let now: std::collections::HashSet<(String, String)> =
         rightsdoc_stats::holds_office_now(&snap, today())
             .into_iter()

@@ -34,7 +34,8 @@ pub struct Library {
     returned: Condvar,
     /// Searches share the index; only catching up with the log takes it alone.
     search: RwLock<SearchIndex>,
-    snapshots: Mutex<HashMap<Classification, (u64, Arc<Snapshot>)>>,
+    /// Per clearance and set of kinds: the log size it was built at, and the snapshot.
+    snapshots: Mutex<HashMap<SnapshotKey, (u64, Arc<Snapshot>)>>,
 }
 
 impl Library {
@@ -124,6 +125,9 @@ impl Library {
     }
 }
 
+/// Snapshots are kept per clearance and set of kinds.
+type SnapshotKey = (Classification, &'static [Kind]);
+
 /// SQLite page cache of each pooled reader: records are read by id, a few pages each.
 const READER_CACHE_MIB: u32 = 32;
 
@@ -198,15 +202,13 @@ impl Reader {
     ) -> Result<(Vec<Value>, usize), WebError> {
         let clearance = self.viewer.clearance;
         self.library.with_archive(|a| {
-            let mut page = Vec::new();
-            let mut total = 0;
-            a.visible(clearance, Some(kind), &mut |v| {
-                if total >= offset && page.len() < limit {
-                    page.push(v);
-                }
-                total += 1;
-            })?;
-            Ok((page, total))
+            let (page, total) = a.visible_page(
+                clearance,
+                kind,
+                offset as u64,
+                limit.min(u64::MAX as usize) as u64,
+            )?;
+            Ok((page, total as usize))
         })
     }
 
@@ -250,21 +252,36 @@ impl Reader {
 
     /// Every record the viewer may see, for statistics; rebuilt when the log has grown.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
+        self.snapshot_of(&Kind::ALL)
+    }
+
+    /// The records of `kinds` the viewer may see: what a page's statistics need and no more
+    /// (the dashboard's charts need acts and recommendations, not a million people).
+    pub fn snapshot_of(&self, kinds: &'static [Kind]) -> Result<Arc<Snapshot>, WebError> {
         let clearance = self.viewer.clearance;
         self.library.with_archive(|a| {
             let size = a.store().log_size()?;
             let mut cache = self.library.snapshots.lock().expect("snapshot lock");
-            if let Some((at, snap)) = cache.get(&clearance)
+            if let Some((at, snap)) = cache.get(&(clearance, kinds))
                 && *at == size
             {
                 return Ok(snap.clone());
             }
             let mut snap = Snapshot::default();
-            a.visible(clearance, None, &mut |v| snap.add(v))?;
+            for kind in kinds {
+                a.visible(clearance, Some(*kind), &mut |v| snap.add(v))?;
+            }
             let snap = Arc::new(snap);
-            cache.insert(clearance, (size, snap.clone()));
+            cache.insert((clearance, kinds), (size, snap.clone()));
             Ok(snap)
         })
+    }
+
+    /// How many records of `kind` the viewer may see (counted by the store's index).
+    pub fn count(&self, kind: Kind) -> Result<u64, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library
+            .with_archive(|a| Ok(a.visible_page(clearance, kind, 0, 0)?.1))
     }
 }
 

@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
+use rightsdoc_model::Kind;
 use rightsdoc_stats::{By, Filter, stats};
 use std::collections::HashMap;
 
@@ -95,7 +96,7 @@ async fn tracker(
                 value: v.clone(),
             })
             .collect();
-        let snap = reader.snapshot()?;
+        let snap = reader.snapshot_of(&[Kind::Recommendation, Kind::Review])?;
         let mut notes = Vec::new();
         let mut tables = Vec::new();
         for (by, key, title, facet) in DIMENSIONS {
