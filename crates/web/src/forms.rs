@@ -179,7 +179,7 @@ fn inputs(
             }
             Input {
                 name: f.name.to_string(),
-                label: humanize(f.name),
+                label: crate::i18n::field_label(f.name, lang),
                 help,
                 widget,
                 value,
@@ -197,7 +197,7 @@ fn inputs(
         .unwrap_or_else(|| "public".into());
     out.push(Input {
         name: "classification".into(),
-        label: "Classification".into(),
+        label: crate::i18n::field_label("classification", lang),
         help: "who may see this record: public, restricted (researchers) or confidential (editors and admins)".into(),
         widget: "select",
         value: class,

@@ -522,7 +522,7 @@ async fn record(
                 actor: h.actor,
             })
             .collect();
-        let referrers = referrers(&reader, &id)?;
+        let referrers = referrers(&reader, &id, lang)?;
         // The place itself, or the places the record names, on the map.
         let mut places = vec![v.clone()];
         for pid in view::referenced_ids(&v) {
@@ -711,14 +711,17 @@ fn today() -> rightsdoc_model::dates::Day {
 }
 
 /// Visible records that refer to `id`, with the field that does.
-fn referrers(reader: &Reader, id: &str) -> Result<Vec<Referrer>, WebError> {
+fn referrers(reader: &Reader, id: &str, lang: Lang) -> Result<Vec<Referrer>, WebError> {
     Ok(reader
         .referrers(id)?
         .into_iter()
         .map(|(v, path)| Referrer {
             href: href(v["id"].as_str().unwrap_or_default()),
             text: label_of(&v),
-            label: humanize(path.split(['.', '[']).next().unwrap_or_default()),
+            label: crate::i18n::field_label(
+                path.split(['.', '[']).next().unwrap_or_default(),
+                lang,
+            ),
         })
         .collect())
 }

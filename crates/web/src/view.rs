@@ -5,7 +5,7 @@ use rightsdoc_model::{Kind, Ty, vocab::vocabularies};
 use serde_json::Value;
 use std::collections::HashMap;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, field_label};
 
 /// The readable URL section of a kind (`/people/ID`), or `records` for the rest.
 pub fn section(kind: Kind) -> &'static str {
@@ -127,7 +127,7 @@ pub fn record_view(v: &Value, labels: &HashMap<String, String>, lang: Lang) -> R
             o.iter()
                 .filter(|(k, _)| !skip.contains(&k.as_str()))
                 .map(|(k, val)| FieldRow {
-                    label: humanize(k),
+                    label: field_label(k, lang),
                     items: items_of(k, val, labels, lang),
                 })
                 .filter(|row| !row.items.is_empty())
@@ -179,16 +179,17 @@ fn item_of(field: &str, v: &Value, labels: &HashMap<String, String>, lang: Lang)
                             // A nested object (a citation): its own labelled parts, so the
                             // source it names is a link.
                             Value::Object(inner) => parts.extend(
-                                inner
-                                    .iter()
-                                    .filter(|(k2, _)| *k2 != "classification")
-                                    .map(|(k2, z)| part(&humanize(k2), k2, z, labels, lang)),
+                                inner.iter().filter(|(k2, _)| *k2 != "classification").map(
+                                    |(k2, z)| part(&field_label(k2, lang), k2, z, labels, lang),
+                                ),
                             ),
-                            other => parts.push(part(&humanize(k), k, other, labels, lang)),
+                            other => {
+                                parts.push(part(&field_label(k, lang), k, other, labels, lang))
+                            }
                         }
                     }
                 } else {
-                    parts.push(part(&humanize(k), k, x, labels, lang));
+                    parts.push(part(&field_label(k, lang), k, x, labels, lang));
                 }
             }
         }

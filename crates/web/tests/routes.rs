@@ -238,6 +238,9 @@ async fn persian_interface_is_right_to_left_and_remembered() {
     assert!(cookie.starts_with("lang=fa;"), "{cookie}");
     let again = get(&f.app, "/people", Some("lang=fa")).await;
     assert!(again.body.contains(r#"dir="rtl""#));
+    // Field labels follow the interface language too.
+    let event = get(&f.app, &format!("/events/{}?lang=fa", f.event), None).await;
+    assert!(event.body.contains("<dt>دوره</dt>"), "{}", event.body);
     let english = get(&f.app, "/people", None).await;
     assert!(english.body.contains(r#"<html lang="en" dir="ltr">"#));
 }
