@@ -54,17 +54,6 @@ struct FormPage {
     error: String,
 }
 
-/// Only editors and admins see forms.
-fn require_writer(visitor: &Visitor) -> Result<&str, WebError> {
-    match &visitor.user {
-        Some(u) if u.role.clearance() == rightsdoc_model::Classification::Confidential => {
-            Ok(&u.name)
-        }
-        Some(_) => Err(WebError::Forbidden),
-        None => Err(WebError::SignInFirst),
-    }
-}
-
 /// The fields a form offers: every field but nested objects (edited through the API).
 fn form_fields(kind: Kind) -> impl Iterator<Item = &'static Field> {
     kind.schema()
@@ -332,7 +321,7 @@ async fn new_form(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    require_writer(&visitor)?;
+    visitor.writer()?;
     let kind = kind_of(&kind)?;
     let (lang, _) = language(&params, &headers);
     let inputs = inputs(kind, None, &HashMap::new(), lang);
@@ -354,7 +343,7 @@ async fn create(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    let user = require_writer(&visitor)?.to_string();
+    let user = visitor.writer()?.to_string();
     check_csrf(&visitor, form.get("csrf").map_or("", String::as_str))?;
     let kind = kind_of(&kind)?;
     let (lang, _) = language(&HashMap::new(), &headers);
@@ -387,7 +376,7 @@ async fn edit_form(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    require_writer(&visitor)?;
+    visitor.writer()?;
     let (lang, _) = language(&params, &headers);
     let reader = app.reader(&visitor);
     let lookup = id.clone();
@@ -413,7 +402,7 @@ async fn update(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    let user = require_writer(&visitor)?.to_string();
+    let user = visitor.writer()?.to_string();
     check_csrf(&visitor, form.get("csrf").map_or("", String::as_str))?;
     let (lang, _) = language(&HashMap::new(), &headers);
     let reader = app.reader(&visitor);

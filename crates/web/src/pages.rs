@@ -82,9 +82,7 @@ impl Page {
                 .map(|u| u.role.as_str().to_string())
                 .unwrap_or_default(),
             csrf: visitor.csrf.clone().unwrap_or_default(),
-            can_write: visitor.user.as_ref().is_some_and(|u| {
-                u.role.clearance() == rightsdoc_model::Classification::Confidential
-            }),
+            can_write: visitor.can_write(),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! CSRF token; the login form, before any session, a double-submit token. Failed logins are
 //! limited per user name.
 
-use crate::accounts::{Accounts, User};
+use crate::accounts::{Accounts, Role, User};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::pages::{Page, blocking, html, language};
@@ -53,6 +53,22 @@ impl Visitor {
         viewer: Viewer::ANONYMOUS,
         csrf: None,
     };
+
+    /// Editors and admins write records; everyone else only reads.
+    pub fn can_write(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::Editor))
+    }
+
+    /// The name to log a write under, or why this visitor may not write.
+    pub fn writer(&self) -> Result<&str, WebError> {
+        match &self.user {
+            Some(u) if self.can_write() => Ok(&u.name),
+            Some(_) => Err(WebError::Forbidden),
+            None => Err(WebError::SignInFirst),
+        }
+    }
 }
 
 impl App {

@@ -46,16 +46,6 @@ struct ImportPage {
     error: String,
 }
 
-fn writer_name(visitor: &Visitor) -> Result<String, WebError> {
-    match &visitor.user {
-        Some(u) if u.role.clearance() == rightsdoc_model::Classification::Confidential => {
-            Ok(u.name.clone())
-        }
-        Some(_) => Err(WebError::Forbidden),
-        None => Err(WebError::SignInFirst),
-    }
-}
-
 fn page(
     visitor: &Visitor,
     lang: crate::i18n::Lang,
@@ -83,7 +73,7 @@ async fn form(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    writer_name(&visitor)?;
+    visitor.writer()?;
     let (lang, _) = language(&params, &headers);
     page(&visitor, lang, None, String::new())
 }
@@ -94,7 +84,7 @@ async fn upload(
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     let visitor = app.visitor(&headers);
-    let user = writer_name(&visitor)?;
+    let user = visitor.writer()?.to_string();
     let (lang, _) = language(&HashMap::new(), &headers);
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;

@@ -100,11 +100,12 @@ async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Answer {
     if let Some(c) = cookie {
         req = req.header(header::COOKIE, c);
     }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+/// Send a request through the router and collect the answer.
+async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
+    let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
@@ -288,15 +289,7 @@ async fn post(app: &axum::Router, uri: &str, form: &str, cookie: &str) -> Answer
         .header(header::COOKIE, cookie)
         .body(Body::from(form.to_string()))
         .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    send(app, req).await
 }
 
 /// The value of `name` in the response's Set-Cookie headers.
@@ -837,15 +830,7 @@ async fn upload(f: &Fixture, cookie: &str, fields: &[(&str, &str)], file: &str) 
         .header(header::COOKIE, cookie)
         .body(Body::from(body))
         .unwrap();
-    let res = f.app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
+    send(&f.app, req).await
 }
 
 #[tokio::test]
