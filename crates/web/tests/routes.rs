@@ -5,18 +5,19 @@
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use rightsdoc_archive::Archive;
+use rightsdoc_model::Classification;
 use rightsdoc_web::accounts::Role;
 use rightsdoc_web::{App, MAX_FAILURES, SESSION_COOKIE, router};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const CANARIES: [&str; 5] = [
-    "CANARY-CONF-RECORD",
-    "CANARY-CONF-WITNESS",
-    "CANARY-RESTRICTED-ALIAS",
-    "CANARY-RESTRICTED-RELIGION",
-    "CANARY-CONF-ACT-NOTE",
+const CANARIES: [(&str, Classification); 5] = [
+    ("CANARY-CONF-RECORD", Classification::Confidential),
+    ("CANARY-CONF-WITNESS", Classification::Confidential),
+    ("CANARY-RESTRICTED-ALIAS", Classification::Restricted),
+    ("CANARY-RESTRICTED-RELIGION", Classification::Restricted),
+    ("CANARY-CONF-ACT-NOTE", Classification::Confidential),
 ];
 
 struct Fixture {
@@ -67,6 +68,9 @@ fn fixture() -> Fixture {
         researcher_totp.is_none(),
         "researchers need no second factor"
     );
+    app.accounts
+        .add_user("vera", Role::Viewer, "a long viewer password")
+        .unwrap();
     let admin_totp = app
         .accounts
         .add_user("admin", Role::Admin, "a long admin password!")
@@ -117,8 +121,22 @@ async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
 }
 
 #[tokio::test]
-async fn no_route_shows_an_anonymous_visitor_anything_above_public() {
+async fn no_route_shows_any_role_more_than_its_clearance() {
     let f = fixture();
+    // Every role: anonymous, viewer, researcher, admin (signed in as a browser would be).
+    let viewer = sign_in(&f, "vera", "a long viewer password", "")
+        .await
+        .unwrap();
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    let admin = sign_in_admin(&f).await;
+    let roles: [(&str, Option<&str>, Classification); 4] = [
+        ("anonymous", None, Classification::Public),
+        ("viewer", Some(&viewer), Classification::Public),
+        ("researcher", Some(&researcher), Classification::Restricted),
+        ("admin", Some(&admin), Classification::Confidential),
+    ];
     let mut uris: Vec<String> = vec![
         "/".into(),
         "/upr".into(),
@@ -149,35 +167,42 @@ async fn no_route_shows_an_anonymous_visitor_anything_above_public() {
     ];
     // The search page echoes the visitor's own query, so pages are searched with the canary in
     // lower case and word by word (the index is case-insensitive; the check is not).
-    for canary in CANARIES {
+    for (canary, _) in CANARIES {
         uris.push(format!("/api/v1/search?q={canary}"));
         uris.push(format!("/search?q={}", canary.to_lowercase()));
         for word in canary.to_lowercase().split('-') {
             uris.push(format!("/search?q={word}"));
         }
     }
-    for uri in &uris {
-        for lang in ["", "lang=fa"] {
-            let sep = if uri.contains('?') { '&' } else { '?' };
-            let uri = if lang.is_empty() {
-                uri.clone()
-            } else {
-                format!("{uri}{sep}{lang}")
-            };
-            let a = get(&f.app, &uri, None).await;
-            assert!(
-                a.status == StatusCode::OK || a.status == StatusCode::NOT_FOUND,
-                "{uri}: {}",
-                a.status
-            );
-            for canary in CANARIES {
+    for (role, cookie, clearance) in roles {
+        for uri in &uris {
+            for lang in ["", "lang=fa"] {
+                let sep = if uri.contains('?') { '&' } else { '?' };
+                let uri = if lang.is_empty() {
+                    uri.clone()
+                } else {
+                    format!("{uri}{sep}{lang}")
+                };
+                let a = get(&f.app, &uri, cookie).await;
                 assert!(
-                    !a.body.contains(canary),
-                    "{uri} shows {canary} to an anonymous visitor"
+                    a.status == StatusCode::OK || a.status == StatusCode::NOT_FOUND,
+                    "{uri} as {role}: {}",
+                    a.status
                 );
+                for (canary, level) in CANARIES {
+                    assert!(
+                        clearance.permits(level) || !a.body.contains(canary),
+                        "{uri} shows {canary} to {role}"
+                    );
+                }
             }
         }
     }
+    // The canaries are really there for those cleared to see them (the check above can fail).
+    let page = get(&f.app, &format!("/people/{}", f.victim), Some(&researcher)).await;
+    assert!(page.body.contains("CANARY-RESTRICTED-ALIAS"));
+    let page = get(&f.app, &format!("/sources/{}", f.testimony), Some(&admin)).await;
+    assert!(page.body.contains("CANARY-CONF-WITNESS"));
     // The public victim page is there, the confidential person is not (and says no more than
     // an id that does not exist would).
     let page = get(&f.app, &format!("/people/{}", f.victim), None).await;
