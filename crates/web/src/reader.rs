@@ -242,7 +242,11 @@ impl Reader {
         self.library.with_archive(|a| {
             let size = a.store().log_size()?;
             if search.read().expect("search lock").indexed_log_size() != size {
-                search.write().expect("search lock").catch_up(a.store())?;
+                // Another process (a `rightsdoc import`) may hold the index's writer lock and
+                // be bringing it up to date itself: search what is indexed rather than fail.
+                if let Err(e) = search.write().expect("search lock").catch_up(a.store()) {
+                    eprintln!("rightsdoc serve: the search index is behind the log ({e}); searching it as it is");
+                }
             }
             Ok(())
         })?;

@@ -1003,3 +1003,26 @@ async fn an_event_page_shows_its_acts_in_date_order() {
         "header and two public acts"
     );
 }
+
+#[tokio::test]
+async fn search_answers_while_another_process_holds_the_index() {
+    let f = fixture();
+    // Someone adds a record while another process (an import) holds the index's writer lock.
+    let late = Archive::open(&f.dir, "tester")
+        .unwrap()
+        .add(json!({"kind": "person", "names": ["Latecomer Person"]}))
+        .unwrap()
+        .id;
+    let index = tantivy::Index::open_in_dir(f.dir.join("search")).unwrap();
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+    let a = get(&f.app, "/api/v1/search?q=Public+Name", None).await;
+    assert_eq!(a.status, StatusCode::OK, "the index as it is, not an error");
+    assert!(a.body.contains(&f.victim));
+    drop(writer);
+    let a = get(&f.app, "/api/v1/search?q=Latecomer", None).await;
+    assert!(
+        a.body.contains(&late),
+        "caught up once the lock is free: {}",
+        a.body
+    );
+}
