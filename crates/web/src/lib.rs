@@ -20,7 +20,7 @@ mod view;
 
 pub use error::WebError;
 pub use reader::{Library, Viewer};
-pub use session::{App, MAX_FAILURES, SESSION_COOKIE};
+pub use session::{App, MAX_FAILURES, MAX_FAILURES_PER_CLIENT, SESSION_COOKIE};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -69,12 +69,16 @@ pub async fn serve(dir: &Path, addr: SocketAddr) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind(addr, e))?;
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(ServeError::Io)
+    // The client's address reaches handlers (login limits per address).
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(ServeError::Io)
 }
 
 #[derive(Debug, thiserror::Error)]

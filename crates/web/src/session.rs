@@ -12,8 +12,10 @@ use crate::i18n::Lang;
 use crate::pages::{Page, blocking, html, language};
 use crate::reader::{Library, Reader, Viewer};
 use askama::Template;
+use axum::Extension;
 use axum::Form;
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,6 +23,7 @@ use axum::routing::get;
 use rand::RngCore;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -29,6 +32,9 @@ pub const SESSION_COOKIE: &str = "__Host-rightsdoc";
 const LOGIN_CSRF_COOKIE: &str = "__Host-rightsdoc-login";
 /// Failed logins allowed per user name within [`FAILURE_WINDOW`].
 pub const MAX_FAILURES: usize = 5;
+/// Failed logins allowed from one address (whatever the names tried) within the window; an
+/// office behind one address has several people.
+pub const MAX_FAILURES_PER_CLIENT: usize = 20;
 const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Everything a request needs: the archive (through readers only) and the accounts.
@@ -116,21 +122,25 @@ impl App {
         }
     }
 
-    /// Whether `name` may try to log in now; records nothing.
-    fn locked_out(&self, name: &str) -> bool {
+    /// Whether logins for `name`, or from `client`, must wait; records nothing.
+    fn locked_out(&self, name: &str, client: Option<IpAddr>) -> bool {
         let mut failures = self.failures.lock().expect("failures lock");
-        let recent = failures.entry(name.to_string()).or_default();
-        recent.retain(|t| t.elapsed() < FAILURE_WINDOW);
-        recent.len() >= MAX_FAILURES
+        let mut recent = |key: String| {
+            let times = failures.entry(key).or_default();
+            times.retain(|t| t.elapsed() < FAILURE_WINDOW);
+            times.len()
+        };
+        recent(format!("name:{name}")) >= MAX_FAILURES
+            || client.is_some_and(|ip| recent(format!("ip:{ip}")) >= MAX_FAILURES_PER_CLIENT)
     }
 
-    fn record_failure(&self, name: &str) {
-        self.failures
-            .lock()
-            .expect("failures lock")
-            .entry(name.to_string())
-            .or_default()
-            .push(Instant::now());
+    fn record_failure(&self, name: &str, client: Option<IpAddr>) {
+        let mut failures = self.failures.lock().expect("failures lock");
+        let keys =
+            std::iter::once(format!("name:{name}")).chain(client.map(|ip| format!("ip:{ip}")));
+        for key in keys {
+            failures.entry(key).or_default().push(Instant::now());
+        }
     }
 }
 
@@ -241,16 +251,18 @@ struct LoginForm {
 
 async fn login(
     State(app): State<Arc<App>>,
+    client: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    let client = client.map(|Extension(ConnectInfo(addr))| addr.ip());
     let (lang, _) = language(&HashMap::new(), &headers);
     let params = HashMap::new();
     let double_submit = cookie(&headers, LOGIN_CSRF_COOKIE);
     if !double_submit.is_some_and(|c| same_token(&c, &form.csrf)) {
         return Err(WebError::Forbidden);
     }
-    if app.locked_out(&form.name) {
+    if app.locked_out(&form.name, client) {
         let mut response = login_page(lang, &params, lang.t("too_many"), &form.name)?;
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         return Ok(response);
@@ -267,7 +279,7 @@ async fn login(
     })
     .await?;
     let Some((user, session)) = result else {
-        app.record_failure(&name);
+        app.record_failure(&name, client);
         return login_page(lang, &params, lang.t("bad_login"), &name);
     };
     eprintln!(

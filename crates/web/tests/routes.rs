@@ -1026,3 +1026,36 @@ async fn search_answers_while_another_process_holds_the_index() {
         a.body
     );
 }
+
+/// Try to sign in as `name` from the address `ip`; the answer's status.
+async fn login_from(f: &Fixture, ip: [u8; 4], name: &str, password: &str) -> StatusCode {
+    let form = get(&f.app, "/login", None).await;
+    let (csrf, _) = set_cookie(&form, "__Host-rightsdoc-login").unwrap();
+    let mut req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("__Host-rightsdoc-login={csrf}"))
+        .body(Body::from(format!(
+            "name={name}&password={}&csrf={csrf}",
+            password.replace(' ', "+")
+        )))
+        .unwrap();
+    let addr = std::net::SocketAddr::from((ip, 40_000));
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(addr));
+    send(&f.app, req).await.status
+}
+
+#[tokio::test]
+async fn one_address_guessing_many_names_is_slowed_too() {
+    let f = fixture();
+    let guesser = [203, 0, 113, 7];
+    for i in 0..rightsdoc_web::MAX_FAILURES_PER_CLIENT {
+        let status = login_from(&f, guesser, &format!("guess{i}"), "not a password at all").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even a right password from that address waits; from elsewhere it works.
+    let status = login_from(&f, guesser, "rana", "a long researcher password").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let status = login_from(&f, [198, 51, 100, 1], "rana", "a long researcher password").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+}
