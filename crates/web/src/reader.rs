@@ -147,10 +147,6 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn viewer(&self) -> Viewer {
-        self.viewer
-    }
-
     /// Log, under `user`, every record holding confidential values that [`Reader::open`] shows.
     pub fn audited(mut self, user: &str) -> Reader {
         self.audit_as = Some(user.to_string());
