@@ -178,61 +178,37 @@ where
     F: FnMut(Vec<Record>) -> Result<(), E>,
     E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let chunk_size = chunk_size.max(1);
-    let file = input.display();
-    let mut written = 0usize;
-    let mut flush = |batch: &mut Vec<Record>, written: &mut usize| -> Result<(), ImportError> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let n = batch.len();
-        write(std::mem::take(batch)).map_err(|e| ImportError::Write {
-            file: file.clone(),
-            written: *written,
-            source: e.into(),
-        })?;
-        *written += n;
-        Ok(())
+    let mut write = |records: Vec<Record>| write(records).map_err(Into::into);
+    let mut chunks = Chunker {
+        batch: Vec::new(),
+        written: 0,
+        size: chunk_size.max(1),
+        file: input.display(),
+        write: &mut write,
     };
     match &opts.policy {
         Policy::DryRun => pass(input, opts, 1, 1, &mut |_| Ok(())),
         Policy::SinglePass => {
-            let mut batch = Vec::new();
             let mut stopped = false;
             let mut report = pass(input, opts, 1, 1, &mut |event| match event {
-                Event::Valid(c) if !stopped => {
-                    batch.extend(c.new_lists);
-                    batch.push(c.record);
-                    if batch.len() >= chunk_size {
-                        flush(&mut batch, &mut written)?;
-                    }
-                    Ok(())
-                }
+                Event::Valid(c) if !stopped => chunks.add(c),
                 Event::Valid(_) => Ok(()),
                 Event::Invalid(..) => {
                     stopped = true;
-                    batch.clear();
+                    chunks.batch.clear();
                     Ok(())
                 }
             })?;
             if !stopped {
-                flush(&mut batch, &mut written)?;
+                chunks.flush()?;
             }
-            report.written = written;
+            report.written = chunks.written;
             Ok(report)
         }
         Policy::SkipInvalid { rejects } => {
             let mut saver = Rejects::new(rejects.clone());
-            let mut batch = Vec::new();
             let mut report = pass(input, opts, 1, 1, &mut |event| match event {
-                Event::Valid(c) => {
-                    batch.extend(c.new_lists);
-                    batch.push(c.record);
-                    if batch.len() >= chunk_size {
-                        flush(&mut batch, &mut written)?;
-                    }
-                    Ok(())
-                }
+                Event::Valid(c) => chunks.add(c),
                 Event::Invalid(e, original) => saver.save(e, original).map_err(|m| {
                     ImportError::Options(format!(
                         "cannot write the refused rows to {}: {m}",
@@ -240,11 +216,11 @@ where
                     ))
                 }),
             })?;
-            flush(&mut batch, &mut written)?;
+            chunks.flush()?;
             saver.finish().map_err(|m| {
                 ImportError::Options(format!("cannot write {}: {m}", rejects.display()))
             })?;
-            report.written = written;
+            report.written = chunks.written;
             if report.invalid_count > 0 {
                 report.rejects = Some(rejects.clone());
             }
@@ -260,7 +236,7 @@ where
                 {
                     buffer.extend(c.new_lists);
                     buffer.push(c.record);
-                    if buffer.len() > chunk_size {
+                    if buffer.len() > chunks.size {
                         // Too big to hold: validate only, and read the file again to write.
                         overflow = true;
                         buffer = Vec::new();
@@ -272,8 +248,9 @@ where
                 return Ok(report);
             }
             if !overflow {
-                flush(&mut buffer, &mut written)?;
-                report.written = written;
+                chunks.batch = buffer;
+                chunks.flush()?;
+                report.written = chunks.written;
                 return Ok(report);
             }
             if input.stamp() != stamp {
@@ -284,29 +261,61 @@ where
                         .into(),
                 });
             }
-            let mut batch = Vec::new();
             let mut report = pass(input, opts, 2, 2, &mut |event| match event {
-                Event::Valid(c) => {
-                    batch.extend(c.new_lists);
-                    batch.push(c.record);
-                    if batch.len() >= chunk_size {
-                        flush(&mut batch, &mut written)?;
-                    }
-                    Ok(())
-                }
+                Event::Valid(c) => chunks.add(c),
                 Event::Invalid(e, _) => Err(ImportError::File {
                     file: input.display(),
                     message: format!(
-                        "changed while it was being imported ({e}); {written} records were \
+                        "changed while it was being imported ({e}); {} records were \
                          already written: fix the file and import it again (rows already \
-                         written are skipped)"
+                         written are skipped)",
+                        chunks.written
                     ),
                 }),
             })?;
-            flush(&mut batch, &mut written)?;
-            report.written = written;
+            chunks.flush()?;
+            report.written = chunks.written;
             Ok(report)
         }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Gathers valid rows into chunks and hands each full chunk to the writer.
+struct Chunker<'w> {
+    batch: Vec<Record>,
+    /// Records the writer has accepted so far.
+    written: usize,
+    size: usize,
+    file: String,
+    write: &'w mut dyn FnMut(Vec<Record>) -> Result<(), BoxError>,
+}
+
+impl Chunker<'_> {
+    /// Add a valid row (and the list records it is the first to need); write a full chunk.
+    fn add(&mut self, c: Converted) -> Result<(), ImportError> {
+        self.batch.extend(c.new_lists);
+        self.batch.push(c.record);
+        if self.batch.len() >= self.size {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write what is gathered, if anything.
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let n = self.batch.len();
+        (self.write)(std::mem::take(&mut self.batch)).map_err(|source| ImportError::Write {
+            file: self.file.clone(),
+            written: self.written,
+            source,
+        })?;
+        self.written += n;
+        Ok(())
     }
 }
 

@@ -33,6 +33,18 @@ pub enum By {
 }
 
 impl By {
+    /// The vocabulary whose term ids this dimension's row keys are, if any (interfaces label
+    /// rows in their own language from it).
+    pub fn vocabulary(self) -> Option<&'static str> {
+        match self {
+            By::Act => Some("act_type"),
+            By::Sex => Some("sex"),
+            By::Response => Some("upr_response"),
+            By::Theme => Some("theme"),
+            _ => None,
+        }
+    }
+
     pub fn parse(s: &str) -> Result<By, StatsError> {
         Ok(match s {
             "year" => By::Year,
@@ -107,9 +119,10 @@ pub fn stats(snap: &Snapshot, by: By, filters: &[Filter]) -> Result<Table, Stats
     }
 }
 
-fn vocab_label(vocab: &str, id: &str) -> String {
-    vocabularies()
-        .term(vocab, id)
+/// A term's label in both languages (`Noted / یادداشت شد`), for the command line.
+fn vocab_label(by: By, id: &str) -> String {
+    by.vocabulary()
+        .and_then(|vocab| vocabularies().term(vocab, id))
         .map(|t| format!("{} / {}", t.en, t.fa))
         .unwrap_or_else(|| id.to_string())
 }
@@ -273,8 +286,7 @@ fn acts(snap: &Snapshot, by: By, filters: &[Filter]) -> Result<Table, StatsError
         .into_iter()
         .map(|(key, count)| {
             let label = match by {
-                By::Act => vocab_label("act_type", &key),
-                By::Sex => vocab_label("sex", &key),
+                By::Act | By::Sex => vocab_label(by, &key),
                 By::Place if snap.get(&key).is_some() => snap.label(&key),
                 _ => key.clone(),
             };
@@ -451,8 +463,7 @@ fn recommendations(snap: &Snapshot, by: By, filters: &[Filter]) -> Result<Table,
                 );
             }
             let label = match by {
-                By::Response => vocab_label("upr_response", &key),
-                By::Theme => vocab_label("theme", &key),
+                By::Response | By::Theme => vocab_label(by, &key),
                 By::Cycle if key != UNKNOWN => format!("cycle {key}"),
                 _ => key.clone(),
             };

@@ -310,6 +310,49 @@ fn render_form(
     Ok(html(body, lang, false, status))
 }
 
+/// Where a new record's form posts, and its heading.
+fn new_target(kind: Kind) -> (String, String) {
+    (
+        format!("/new/{}", kind.as_str()),
+        format!("New {}", humanize(kind.as_str()).to_lowercase()),
+    )
+}
+
+/// Where a record's edit form posts, and its heading.
+fn edit_target(id: &str, record: &Value) -> (String, String) {
+    (
+        format!("/edit/{id}"),
+        format!("Edit {}", crate::reader::label_of(record)),
+    )
+}
+
+/// After a write: the record's page, or the form again (`inputs` as typed) with the
+/// archive's reason at the field at fault.
+fn saved_or_refused(
+    saved: Result<String, WebError>,
+    visitor: &Visitor,
+    lang: Lang,
+    (action, heading): (String, String),
+    inputs: impl FnOnce() -> Vec<Input>,
+) -> Result<Response, WebError> {
+    match saved {
+        Ok(id) => Ok(Redirect::to(&href(&id)).into_response()),
+        Err(WebError::Invalid { path, message }) => {
+            let (inputs, error) = refused(inputs(), &path, &message);
+            render_form(
+                visitor,
+                lang,
+                &HashMap::new(),
+                action,
+                heading,
+                inputs,
+                error,
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
 fn kind_of(name: &str) -> Result<Kind, WebError> {
     Kind::parse(name).ok_or(WebError::NotFound)
 }
@@ -324,13 +367,14 @@ async fn new_form(
     visitor.writer()?;
     let kind = kind_of(&kind)?;
     let (lang, _) = language(&params, &headers);
+    let (action, heading) = new_target(kind);
     let inputs = inputs(kind, None, &HashMap::new(), lang);
     render_form(
         &visitor,
         lang,
         &params,
-        format!("/new/{}", kind.as_str()),
-        format!("New {}", humanize(kind.as_str()).to_lowercase()),
+        action,
+        heading,
         inputs,
         String::new(),
     )
@@ -350,23 +394,10 @@ async fn create(
     let mut value = record_from(kind, &form, None);
     value["kind"] = Value::String(kind.as_str().into());
     let writer = app.library.clone();
-    let result = blocking(move || Ok(writer.add(&user, value))).await?;
-    match result {
-        Ok(id) => Ok(Redirect::to(&href(&id)).into_response()),
-        Err(WebError::Invalid { path, message }) => {
-            let (inputs, error) = refused(inputs(kind, None, &form, lang), &path, &message);
-            render_form(
-                &visitor,
-                lang,
-                &HashMap::new(),
-                format!("/new/{}", kind.as_str()),
-                format!("New {}", humanize(kind.as_str()).to_lowercase()),
-                inputs,
-                error,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let saved = blocking(move || writer.add(&user, value)).await;
+    saved_or_refused(saved, &visitor, lang, new_target(kind), || {
+        inputs(kind, None, &form, lang)
+    })
 }
 
 async fn edit_form(
@@ -384,13 +415,15 @@ async fn edit_form(
         .await?
         .ok_or(WebError::NotFound)?;
     let kind = Kind::from_id(&id).ok_or(WebError::NotFound)?;
+    let (action, heading) = edit_target(&id, &record);
+    let inputs = inputs(kind, Some(&record), &HashMap::new(), lang);
     render_form(
         &visitor,
         lang,
         &params,
-        format!("/edit/{id}"),
-        format!("Edit {}", crate::reader::label_of(&record)),
-        inputs(kind, Some(&record), &HashMap::new(), lang),
+        action,
+        heading,
+        inputs,
         String::new(),
     )
 }
@@ -414,22 +447,8 @@ async fn update(
     let patch = record_from(kind, &form, Some(&record));
     let writer = app.library.clone();
     let target = id.clone();
-    let result = blocking(move || Ok(writer.edit(&user, &target, &patch))).await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&href(&id)).into_response()),
-        Err(WebError::Invalid { path, message }) => {
-            let (inputs, error) =
-                refused(inputs(kind, Some(&record), &form, lang), &path, &message);
-            render_form(
-                &visitor,
-                lang,
-                &HashMap::new(),
-                format!("/edit/{id}"),
-                format!("Edit {}", crate::reader::label_of(&record)),
-                inputs,
-                error,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let saved = blocking(move || writer.edit(&user, &target, &patch).map(|()| target)).await;
+    saved_or_refused(saved, &visitor, lang, edit_target(&id, &record), || {
+        inputs(kind, Some(&record), &form, lang)
+    })
 }

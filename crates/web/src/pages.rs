@@ -169,7 +169,9 @@ pub struct Count {
 }
 
 pub struct Bar {
+    /// The label beside the bar, shortened to fit; `title` is the whole one (its tooltip).
     pub label: String,
+    pub title: String,
     pub count: u64,
     pub x: u32,
     pub y: u32,
@@ -200,7 +202,8 @@ impl Chart {
                 x: LABEL + 8,
                 y: i as u32 * ROW + 4,
                 label_x: LABEL,
-                label,
+                label: short_label(&label),
+                title: label,
                 count,
             })
             .collect::<Vec<_>>();
@@ -260,7 +263,7 @@ async fn dashboard(
             let mut rows: Vec<(String, u64)> = table
                 .rows
                 .iter()
-                .map(|r| (chart_label(&r.label, lang), r.count))
+                .map(|r| (row_label(by, r, lang), r.count))
                 .collect();
             if sort_by_count {
                 rows.sort_by_key(|r| std::cmp::Reverse(r.1));
@@ -282,19 +285,22 @@ async fn dashboard(
     Ok(html(body, lang, remember, StatusCode::OK))
 }
 
-/// The half of a bilingual statistics label (`Noted / یادداشت شد`) in the interface language.
-pub(crate) fn in_language(label: &str, lang: Lang) -> &str {
-    match (label.split_once(" / "), lang) {
-        (Some((en, _)), Lang::En) => en,
-        (Some((_, fa)), Lang::Fa) => fa,
-        (None, _) => label,
-    }
+/// A statistics row's label in the interface language: a vocabulary term's own label where
+/// the dimension counts terms, else the row's label.
+pub(crate) fn row_label(by: By, row: &rightsdoc_stats::Row, lang: Lang) -> String {
+    by.vocabulary()
+        .and_then(|vocab| rightsdoc_model::vocab::vocabularies().term(vocab, &row.key))
+        .map_or_else(
+            || row.label.clone(),
+            |term| match lang {
+                Lang::En => term.en.clone(),
+                Lang::Fa => term.fa.clone(),
+            },
+        )
 }
 
-/// A bar's label in the interface language: statistics label vocabulary terms in both
-/// (`Noted / یادداشت شد`); long labels are shortened (the full one is in the bar's tooltip).
-fn chart_label(label: &str, lang: Lang) -> String {
-    let one = in_language(label, lang);
+/// A bar's label: long labels are shortened (the whole one is in the bar's tooltip).
+fn short_label(one: &str) -> String {
     if one.chars().count() > 28 {
         format!("{}…", one.chars().take(27).collect::<String>())
     } else {

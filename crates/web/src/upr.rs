@@ -128,7 +128,7 @@ async fn tracker(
                         ),
                     };
                     TableRow {
-                        label: crate::pages::in_language(&r.label, lang).to_string(),
+                        label: crate::pages::row_label(by, r, lang),
                         count: r.count,
                         accepted: percent(r.detail.get("acceptance_rate")),
                         implemented: percent(r.detail.get("implementation_rate")),
