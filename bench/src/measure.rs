@@ -37,3 +37,52 @@ pub fn dir_size(path: &Path) -> u64 {
 pub fn mib(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
+
+/// What [`run_measured`] saw of a child process.
+pub struct Measured {
+    pub stdout: String,
+    pub stderr: String,
+    pub success: bool,
+    pub seconds: f64,
+    /// The child's own peak resident set (from `wait4`), not that of earlier children.
+    pub peak_rss_bytes: u64,
+}
+
+/// Runs a command to completion, timing it and reading its peak memory.
+pub fn run_measured(command: &mut std::process::Command) -> std::io::Result<Measured> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let started = std::time::Instant::now();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    let mut err_pipe = child.stderr.take().expect("piped");
+    let err_thread = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err_pipe.read_to_string(&mut s);
+        s
+    });
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stdout)?;
+    stderr.push_str(&err_thread.join().unwrap_or_default());
+    let mut status = 0;
+    // SAFETY: wait4 writes only the status and the usage struct it is given; the pid is our
+    // child, not yet waited for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    if unsafe { libc::wait4(pid, &mut status, 0, &mut usage) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(Measured {
+        stdout,
+        stderr,
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        seconds: started.elapsed().as_secs_f64(),
+        peak_rss_bytes: usage.ru_maxrss as u64 * 1024,
+    })
+}

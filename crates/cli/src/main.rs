@@ -1,6 +1,7 @@
 //! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
 
 mod demo;
+mod link;
 mod progress;
 mod render;
 
@@ -198,6 +199,9 @@ enum Command {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Find the same person across or within lists (CSV files; no archive needed) and write
+    /// `id,cluster_id`.
+    Link(link::LinkArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -292,6 +296,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Link(args) => link::run(args, cli.json)?,
         Command::Serve { addr } => {
             Archive::open(dir, &actor)?;
             println!(

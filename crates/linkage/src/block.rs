@@ -1,0 +1,332 @@
+//! Blocking: which pairs get compared at all. A union of rules, each a key per record built
+//! from the cross-script matching keys, so that `محمد رضایی` and `Mohammad Rezaei` meet (a
+//! rule on raw spellings never lets them). A pair found by an earlier rule is not compared
+//! again by a later one. Blocks above a size bound are skipped and reported: a key shared by
+//! thousands of records says little, and other rules still see those records.
+
+use std::hash::{BuildHasher, Hasher};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::prepare::Table;
+use crate::prepare::{NONE, Place, Prepared};
+
+/// A blocking rule: its name, the fields its keys are built from, and the keys of a record.
+pub struct Rule {
+    pub name: &'static str,
+    /// Fields (gamma order) the key uses; EM does not estimate them from this rule's pairs.
+    pub fields: [bool; 5],
+    keys: fn(&Prepared, &mut Vec<u64>),
+}
+
+const F: bool = false;
+const T: bool = true;
+
+/// Rules whose union is compared.
+pub static RULES: [Rule; 7] = [
+    Rule {
+        name: "given name word + family name",
+        fields: [T, T, F, F, F],
+        keys: |r, out| {
+            if r.last.is_missing() {
+                return;
+            }
+            // Sorted, so that a swap of given and family name meets the same key.
+            for &t in r.first.tokens.iter() {
+                out.push(hash(1, &[t.min(r.last.key), t.max(r.last.key)]));
+            }
+        },
+    },
+    Rule {
+        name: "family name + father's name",
+        fields: [F, T, T, F, F],
+        keys: |r, out| {
+            if !r.last.is_missing() && !r.father.is_missing() {
+                out.push(hash(2, &[r.last.key, r.father.key]));
+            }
+        },
+    },
+    Rule {
+        name: "given name word + father's name + family name's first letter",
+        fields: [T, F, T, F, F],
+        keys: |r, out| {
+            if r.father.is_missing() {
+                return;
+            }
+            let initial = r.last_initial.map_or(NONE, u32::from);
+            for &t in r.first.tokens.iter() {
+                out.push(hash(3, &[t, r.father.key, initial]));
+            }
+        },
+    },
+    Rule {
+        name: "family name + birth year + given name's first letter",
+        fields: [F, T, F, T, F],
+        keys: |r, out| {
+            let Some((lo, hi)) = r.birth.filter(|(lo, hi)| hi - lo <= 1) else {
+                return;
+            };
+            if r.last.is_missing() {
+                return;
+            }
+            let initial = r.initial.map_or(NONE, u32::from);
+            for year in lo..=hi {
+                out.push(hash(4, &[r.last.key, year as u32, initial]));
+            }
+        },
+    },
+    Rule {
+        name: "given name + birth year + province",
+        fields: [T, F, F, T, T],
+        keys: |r, out| {
+            let (Some((lo, hi)), Some(place)) = (r.birth.filter(|(lo, hi)| hi - lo <= 1), r.place)
+            else {
+                return;
+            };
+            if r.first.is_missing() {
+                return;
+            }
+            for year in lo..=hi {
+                out.push(hash(5, &[r.first.key, year as u32, region(place)]));
+            }
+        },
+    },
+    Rule {
+        name: "given name + family name, consonants only",
+        fields: [T, T, F, F, F],
+        keys: |r, out| {
+            if !r.first.is_missing() && !r.last.is_missing() {
+                let (a, b) = (r.first.loose, r.last.loose);
+                out.push(hash(6, &[a.min(b), a.max(b)]));
+            }
+        },
+    },
+    Rule {
+        name: "family name + given name's first letter + province",
+        fields: [F, T, F, F, T],
+        keys: |r, out| {
+            if let (false, Some(place)) = (r.last.is_missing(), r.place) {
+                let initial = r.initial.map_or(NONE, u32::from);
+                out.push(hash(7, &[r.last.key, initial, region(place)]));
+            }
+        },
+    },
+];
+
+/// A place's province when the gazetteer knows it, else the place itself.
+fn region(place: Place) -> u32 {
+    place
+        .known
+        .map_or(place.key, |k| u32::from(k.province) | 1 << 31)
+}
+
+/// Rules that select pairs for EM training; a rule's own fields are left out of its session.
+pub static TRAINING_RULES: [Rule; 3] = [
+    Rule {
+        name: "same given and family name",
+        fields: [T, T, F, F, F],
+        keys: |r, out| {
+            if !r.first.is_missing() && !r.last.is_missing() {
+                out.push(hash(11, &[r.first.key, r.last.key]));
+            }
+        },
+    },
+    Rule {
+        name: "same birth year and place",
+        fields: [F, F, F, T, T],
+        keys: |r, out| {
+            if let (Some((lo, _)), Some(place)) = (r.birth, r.place) {
+                out.push(hash(12, &[lo as u32, place.key]));
+            }
+        },
+    },
+    Rule {
+        name: "same family name and birth year",
+        fields: [F, T, F, T, F],
+        keys: |r, out| {
+            if let (Some((lo, _)), false) = (r.birth, r.last.is_missing()) {
+                out.push(hash(13, &[r.last.key, lo as u32]));
+            }
+        },
+    },
+];
+
+fn hash(tag: u64, parts: &[u32]) -> u64 {
+    // A fixed hasher: keys, and so the pairs compared, are the same on every run.
+    let mut h =
+        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+            .build_hasher();
+    h.write_u64(tag);
+    for p in parts {
+        h.write_u32(*p);
+    }
+    h.finish()
+}
+
+/// Every rule's keys for every record, flattened.
+struct Keys {
+    offsets: Vec<u32>,
+    keys: Vec<u64>,
+}
+
+impl Keys {
+    fn build(table: &Table, rule: &Rule) -> Keys {
+        let mut offsets = Vec::with_capacity(table.records.len() + 1);
+        let mut keys = Vec::new();
+        offsets.push(0);
+        for r in &table.records {
+            (rule.keys)(r, &mut keys);
+            let start = *offsets.last().unwrap() as usize;
+            keys[start..].sort_unstable();
+            offsets.push(keys.len() as u32);
+        }
+        Keys { offsets, keys }
+    }
+
+    fn of(&self, record: u32) -> &[u64] {
+        let r = record as usize;
+        &self.keys[self.offsets[r] as usize..self.offsets[r + 1] as usize]
+    }
+
+    /// Records by key, sorted, as (key, record).
+    fn inverted(&self) -> Vec<(u64, u32)> {
+        let mut out: Vec<(u64, u32)> = Vec::with_capacity(self.keys.len());
+        for record in 0..self.offsets.len() - 1 {
+            for &k in self.of(record as u32) {
+                out.push((k, record as u32));
+            }
+        }
+        out.par_sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The smallest key two sorted key lists share.
+fn first_common(a: &[u64], b: &[u64]) -> Option<u64> {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return Some(a[i]),
+        }
+    }
+    None
+}
+
+/// What blocking did, per rule.
+#[derive(Clone, Debug, Default)]
+pub struct RuleReport {
+    pub rule: &'static str,
+    /// Pairs this rule contributed (not found by an earlier rule).
+    pub pairs: u64,
+    /// Blocks larger than the bound, skipped, and the records in them.
+    pub skipped_blocks: u64,
+    pub skipped_records: u64,
+    pub largest_block: u64,
+}
+
+/// Visits every pair the rules select once, in parallel. `visit` accumulates into a value per
+/// worker; `merge` combines them.
+pub(crate) fn scan<A: Send>(
+    table: &Table,
+    max_block: usize,
+    init: impl Fn() -> A + Sync + Send,
+    visit: impl Fn(&mut A, u32, u32) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+) -> (A, Vec<RuleReport>) {
+    let keys: Vec<Keys> = RULES
+        .par_iter()
+        .map(|rule| Keys::build(table, rule))
+        .collect();
+    let mut total = init();
+    let mut reports = Vec::new();
+    for (r, rule) in RULES.iter().enumerate() {
+        let inverted = keys[r].inverted();
+        let blocks: Vec<&[(u64, u32)]> = inverted.chunk_by(|a, b| a.0 == b.0).collect();
+        let mut report = RuleReport {
+            rule: rule.name,
+            ..Default::default()
+        };
+        for block in &blocks {
+            report.largest_block = report.largest_block.max(block.len() as u64);
+            if block.len() > max_block {
+                report.skipped_blocks += 1;
+                report.skipped_records += block.len() as u64;
+            }
+        }
+        let (acc, pairs) = blocks
+            .par_iter()
+            .filter(|b| b.len() > 1 && b.len() <= max_block)
+            .fold(
+                || (init(), 0u64),
+                |(mut acc, mut pairs), block| {
+                    let key = block[0].0;
+                    for (x, &(_, i)) in block.iter().enumerate() {
+                        for &(_, j) in &block[x + 1..] {
+                            // Compared under its smallest shared key of this rule, and only
+                            // if no earlier rule found it.
+                            if first_common(keys[r].of(i), keys[r].of(j)) != Some(key) {
+                                continue;
+                            }
+                            if keys[..r]
+                                .iter()
+                                .any(|k| first_common(k.of(i), k.of(j)).is_some())
+                            {
+                                continue;
+                            }
+                            visit(&mut acc, i, j);
+                            pairs += 1;
+                        }
+                    }
+                    (acc, pairs)
+                },
+            )
+            .reduce(|| (init(), 0), |(a, p), (b, q)| (merge(a, b), p + q));
+        report.pairs = pairs;
+        total = merge(total, acc);
+        reports.push(report);
+    }
+    (total, reports)
+}
+
+/// Pairs sharing a training key, from a random subset of the records small enough that the
+/// pairs stay near `max_pairs`. Returns the pairs and the share of records kept.
+pub(crate) fn training_pairs(
+    table: &Table,
+    rule: &Rule,
+    max_pairs: u64,
+    seed: u64,
+) -> (Vec<(u32, u32)>, f64) {
+    let inverted = Keys::build(table, rule).inverted();
+    let all_pairs: u64 = inverted
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|b| (b.len() as u64) * (b.len() as u64 - 1) / 2)
+        .sum();
+    let share = if all_pairs <= max_pairs {
+        1.0
+    } else {
+        (max_pairs as f64 / all_pairs as f64).sqrt()
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let kept: Vec<bool> = (0..table.records.len())
+        .map(|_| rng.gen_bool(share))
+        .collect();
+    let mut pairs = Vec::new();
+    for block in inverted.chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<u32> = block
+            .iter()
+            .map(|&(_, r)| r)
+            .filter(|&r| kept[r as usize])
+            .collect();
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                pairs.push((i, j));
+            }
+        }
+    }
+    (pairs, share)
+}

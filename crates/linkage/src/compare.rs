@@ -1,0 +1,273 @@
+//! Comparison levels: how much two records agree on each field, as a small number per field
+//! (a comparison vector, "gamma"). Higher levels mean closer agreement; `NULL` means one side
+//! has no value, which neither rewards nor punishes the pair.
+
+use strsim::{damerau_levenshtein, jaro_winkler};
+
+use crate::prepare::{NONE, Name, Prepared, Table};
+
+/// Fields compared, in gamma order.
+pub const FIELDS: [&str; 5] = [
+    "first_name",
+    "last_name",
+    "father_name",
+    "birth_year",
+    "place",
+];
+/// Number of non-null levels per field.
+pub const LEVELS: [usize; 5] = [7, 7, 7, 4, 3];
+/// Level names per field, lowest first, for reports.
+pub const LEVEL_NAMES: [&[&str]; 5] = [
+    NAME_LEVELS,
+    NAME_LEVELS,
+    NAME_LEVELS,
+    BIRTH_LEVELS,
+    PLACE_LEVELS,
+];
+const NAME_LEVELS: &[&str] = &[
+    "different",
+    "similar (Jaro-Winkler >= 0.80 or one edit)",
+    "close (Jaro-Winkler >= 0.92)",
+    "one contained in the other",
+    "same consonants",
+    "same name, other spelling or script",
+    "same spelling",
+];
+const BIRTH_LEVELS: &[&str] = &[
+    "more than 5 years apart",
+    "2-5 years apart",
+    "1 year apart",
+    "same year",
+];
+const PLACE_LEVELS: &[&str] = &["different province", "same province", "same place"];
+
+/// The level of a field with a missing value on either side.
+pub const NULL: u8 = u8::MAX;
+/// Name levels at and above which the keys agree (term frequencies apply).
+pub const KEY_AGREES: u8 = 5;
+
+/// One comparison vector.
+pub type Gamma = [u8; 5];
+
+/// How two records compare: the vector, and for name fields whose keys agree, the shared key
+/// (for the term-frequency adjustment), `NONE` otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub gamma: Gamma,
+    pub keys: [u32; 3],
+    /// Which reading of the name fields was used (a swap of given and family name, or of
+    /// given and father's name, as lists sometimes do).
+    pub orientation: Orientation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orientation {
+    AsWritten,
+    FirstLastSwapped,
+    FirstFatherSwapped,
+}
+
+/// Compares two prepared records.
+pub(crate) fn compare(table: &Table, a: &Prepared, b: &Prepared) -> Comparison {
+    let straight = [
+        name_level(table, &a.first, &b.first),
+        name_level(table, &a.last, &b.last),
+        name_level(table, &a.father, &b.father),
+    ];
+    let mut names = straight;
+    let mut orientation = Orientation::AsWritten;
+    let mut pairs = [
+        (&a.first, &b.first),
+        (&a.last, &b.last),
+        (&a.father, &b.father),
+    ];
+    // A swap is considered only when the names as written disagree and a crossed pair of
+    // fields agrees at least on consonants; it must then explain clearly more (two fields'
+    // worth) than the reading as written.
+    if straight[0] < KEY_AGREES || straight[1] < KEY_AGREES {
+        let score = |l: &[u8; 3]| {
+            l.iter()
+                .map(|&x| if x == NULL { 0 } else { x as u32 })
+                .sum::<u32>()
+        };
+        let mut best = score(&straight) + 4;
+        if loosely_equal(&a.first, &b.last) || loosely_equal(&a.last, &b.first) {
+            let swapped = [
+                name_level(table, &a.first, &b.last),
+                name_level(table, &a.last, &b.first),
+                straight[2],
+            ];
+            if score(&swapped) > best {
+                best = score(&swapped);
+                names = swapped;
+                orientation = Orientation::FirstLastSwapped;
+                pairs = [
+                    (&a.first, &b.last),
+                    (&a.last, &b.first),
+                    (&a.father, &b.father),
+                ];
+            }
+        }
+        if loosely_equal(&a.first, &b.father) || loosely_equal(&a.father, &b.first) {
+            let swapped = [
+                name_level(table, &a.first, &b.father),
+                straight[1],
+                name_level(table, &a.father, &b.first),
+            ];
+            if score(&swapped) > best {
+                names = swapped;
+                orientation = Orientation::FirstFatherSwapped;
+                pairs = [
+                    (&a.first, &b.father),
+                    (&a.last, &b.last),
+                    (&a.father, &b.first),
+                ];
+            }
+        }
+    }
+    let mut keys = [NONE; 3];
+    for (f, (x, y)) in pairs.iter().enumerate() {
+        if names[f] != NULL && names[f] >= KEY_AGREES && x.key == y.key {
+            keys[f] = x.key;
+        }
+    }
+    Comparison {
+        gamma: [
+            names[0],
+            names[1],
+            names[2],
+            birth_level(a.birth, b.birth),
+            place_level(a, b),
+        ],
+        keys,
+        orientation,
+    }
+}
+
+fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
+    if a.is_missing() || b.is_missing() {
+        return NULL;
+    }
+    if a.spelled != NONE && a.spelled == b.spelled {
+        return 6;
+    }
+    if a.key == b.key {
+        return 5;
+    }
+    if a.loose == b.loose {
+        return 4;
+    }
+    if contained(&a.tokens, &b.tokens) || contained(&b.tokens, &a.tokens) {
+        return 3;
+    }
+    let (x, y) = (table.string(a.key), table.string(b.key));
+    let jw = jaro_winkler(x, y);
+    if jw >= 0.92 {
+        2
+    } else if jw >= 0.80 || damerau_levenshtein(x, y) <= 1 {
+        1
+    } else {
+        0
+    }
+}
+
+fn loosely_equal(a: &Name, b: &Name) -> bool {
+    !a.is_missing() && a.loose == b.loose
+}
+
+/// Every word of `small` is a word of `big` (`Reza` in `Mohammad Reza`), and `big` has more.
+fn contained(small: &[u32], big: &[u32]) -> bool {
+    small.len() < big.len() && small.iter().all(|t| big.contains(t))
+}
+
+fn birth_level(a: Option<(i16, i16)>, b: Option<(i16, i16)>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return NULL;
+    };
+    let gap = (a.0.max(b.0) - a.1.min(b.1)).max(0);
+    match gap {
+        0 => 3,
+        1 => 2,
+        2..=5 => 1,
+        _ => 0,
+    }
+}
+
+fn place_level(a: &Prepared, b: &Prepared) -> u8 {
+    let (Some(x), Some(y)) = (a.place, b.place) else {
+        return NULL;
+    };
+    match (x.known, y.known) {
+        _ if x.key == y.key => 2,
+        (Some(p), Some(q)) if p.place == q.place => 2,
+        (Some(p), Some(q)) if p.province == q.province => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputRecord;
+    use crate::prepare::prepare;
+
+    fn person(first: &str, last: &str, father: &str, year: &str, place: &str) -> InputRecord {
+        InputRecord {
+            first_name: first.into(),
+            last_name: last.into(),
+            father_name: father.into(),
+            birth_year: year.into(),
+            place: place.into(),
+            ..Default::default()
+        }
+    }
+
+    fn gamma(a: InputRecord, b: InputRecord) -> Comparison {
+        let table = prepare(&[a, b]);
+        compare(&table, &table.records[0], &table.records[1])
+    }
+
+    #[test]
+    fn levels_of_names_years_and_places() {
+        let c = gamma(
+            person("Mohammad Reza", "Rezaei", "Ali", "1962", "Tehran"),
+            person("محمدرضا", "Rezaie", "", "1341", "Karaj"),
+        );
+        assert_eq!(c.gamma, [5, 5, NULL, 3, 1]);
+        assert_eq!(c.orientation, Orientation::AsWritten);
+        let c = gamma(
+            person("Reza", "Rezaei", "Ali", "1962", "Tehran"),
+            person("Mohammad Reza", "Rezaei", "Ali", "1965", "Shiraz"),
+        );
+        assert_eq!(c.gamma, [3, 6, 6, 1, 0]);
+        let c = gamma(
+            person("Hossein", "Karimi", "", "1960", ""),
+            person("Hassan", "Karami", "", "1970", "Tabriz"),
+        );
+        assert!(c.gamma[0] < KEY_AGREES && c.gamma[1] < KEY_AGREES, "{c:?}");
+        assert_eq!(&c.gamma[3..], &[0, NULL]);
+    }
+
+    #[test]
+    fn swapped_given_and_family_names_are_read_both_ways() {
+        let c = gamma(
+            person("Rezaei", "Mohammad", "Ali", "", ""),
+            person("Mohammad", "Rezaei", "Ali", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::FirstLastSwapped);
+        assert_eq!(&c.gamma[..3], &[6, 6, 6]);
+        let c = gamma(
+            person("Ali", "Rezaei", "Mohammad", "", ""),
+            person("Mohammad", "Rezaei", "Ali", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::FirstFatherSwapped);
+        // The same names in the same fields are not read as a swap.
+        let c = gamma(
+            person("Ali", "Rezaei", "", "", ""),
+            person("Ali", "Karimi", "", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::AsWritten);
+        assert_ne!(c.keys[0], NONE);
+        assert_eq!(c.keys[1], NONE);
+    }
+}
