@@ -43,7 +43,7 @@ enum Cmd {
     Run {
         #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
         rows: Vec<usize>,
-        /// Where generated files and outputs are kept (reused by later runs).
+        /// Where generated files and outputs are kept.
         #[arg(long, default_value = "/var/tmp/rightsdoc-link-bench")]
         dir: PathBuf,
         #[arg(long, default_value_t = 1988)]
@@ -101,9 +101,8 @@ fn main() -> Result<()> {
                 };
                 let input = dir.join(format!("link-{n}-seed{seed}-fa{persian_share}.csv"));
                 let records = generate(&config);
-                if !input.exists() {
-                    write_csv(&input, &records)?;
-                }
+                // Written every time: the truth below must be that of the file.
+                write_csv(&input, &records)?;
                 let truth: Vec<&str> = records
                     .iter()
                     .map(|r| r.truth.as_deref().unwrap_or(""))

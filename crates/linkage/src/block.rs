@@ -4,7 +4,7 @@
 //! again by a later one. Blocks above a size bound are skipped and reported: a key shared by
 //! thousands of records says little, and other rules still see those records.
 
-use std::hash::{BuildHasher, Hasher};
+use std::hash::Hasher;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -34,8 +34,9 @@ pub static RULES: [Rule; 7] = [
                 return;
             }
             // Sorted, so that a swap of given and family name meets the same key.
-            for &t in r.first.tokens.iter() {
-                out.push(hash(1, &[t.min(r.last.key), t.max(r.last.key)]));
+            let last = family_word(r);
+            for &t in r.first.tokens().iter() {
+                out.push(hash(1, &[t.min(last), t.max(last)]));
             }
         },
     },
@@ -44,7 +45,7 @@ pub static RULES: [Rule; 7] = [
         fields: [F, T, T, F, F],
         keys: |r, out| {
             if !r.last.is_missing() && !r.father.is_missing() {
-                out.push(hash(2, &[r.last.key, r.father.key]));
+                out.push(hash(2, &[family_word(r), r.father.key]));
             }
         },
     },
@@ -56,7 +57,7 @@ pub static RULES: [Rule; 7] = [
                 return;
             }
             let initial = r.last_initial.map_or(NONE, u32::from);
-            for &t in r.first.tokens.iter() {
+            for &t in r.first.tokens().iter() {
                 out.push(hash(3, &[t, r.father.key, initial]));
             }
         },
@@ -73,7 +74,7 @@ pub static RULES: [Rule; 7] = [
             }
             let initial = r.initial.map_or(NONE, u32::from);
             for year in lo..=hi {
-                out.push(hash(4, &[r.last.key, year as u32, initial]));
+                out.push(hash(4, &[family_word(r), year as u32, initial]));
             }
         },
     },
@@ -109,11 +110,16 @@ pub static RULES: [Rule; 7] = [
         keys: |r, out| {
             if let (false, Some(place)) = (r.last.is_missing(), r.place) {
                 let initial = r.initial.map_or(NONE, u32::from);
-                out.push(hash(7, &[r.last.key, initial, region(place)]));
+                out.push(hash(7, &[family_word(r), initial, region(place)]));
             }
         },
     },
 ];
+
+/// The first word of the family name: `Hosseini Tabrizi` is often written `Hosseini`.
+fn family_word(r: &Prepared) -> u32 {
+    r.last.tokens().first().copied().unwrap_or(NONE)
+}
 
 /// A place's province when the gazetteer knows it, else the place itself.
 fn region(place: Place) -> u32 {
@@ -155,9 +161,7 @@ pub static TRAINING_RULES: [Rule; 3] = [
 
 fn hash(tag: u64, parts: &[u32]) -> u64 {
     // A fixed hasher: keys, and so the pairs compared, are the same on every run.
-    let mut h =
-        std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-            .build_hasher();
+    let mut h = rustc_hash::FxHasher::default();
     h.write_u64(tag);
     for p in parts {
         h.write_u32(*p);

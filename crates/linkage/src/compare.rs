@@ -2,7 +2,11 @@
 //! (a comparison vector, "gamma"). Higher levels mean closer agreement; `NULL` means one side
 //! has no value, which neither rewards nor punishes the pair.
 
-use strsim::{damerau_levenshtein, jaro_winkler};
+use std::cell::RefCell;
+
+use rustc_hash::FxHashMap;
+
+use strsim::jaro_winkler;
 
 use crate::prepare::{NONE, Name, Prepared, Table};
 
@@ -157,17 +161,72 @@ fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
     if a.loose == b.loose {
         return 4;
     }
-    if contained(&a.tokens, &b.tokens) || contained(&b.tokens, &a.tokens) {
+    if contained(a.tokens(), b.tokens()) || contained(b.tokens(), a.tokens()) {
         return 3;
     }
-    let (x, y) = (table.string(a.key), table.string(b.key));
+    similarity(table, a.key, b.key)
+}
+
+thread_local! {
+    /// String similarity levels of key pairs already seen on this thread: names follow a
+    /// steep frequency curve, so the same pairs of different names come up again and again.
+    static SIMILARITY: RefCell<FxHashMap<(u32, u32), u8>> = RefCell::new(FxHashMap::default());
+}
+const SIMILARITY_CACHE: usize = 1 << 20;
+
+/// Levels 2, 1 or 0 for two different keys: Jaro-Winkler bands, or one edit apart.
+fn similarity(table: &Table, a: u32, b: u32) -> u8 {
+    let pair = (a.min(b), a.max(b));
+    if let Some(level) = SIMILARITY.with(|c| c.borrow().get(&pair).copied()) {
+        return level;
+    }
+    let (x, y) = (table.string(a), table.string(b));
     let jw = jaro_winkler(x, y);
-    if jw >= 0.92 {
+    let level = if jw >= 0.92 {
         2
-    } else if jw >= 0.80 || damerau_levenshtein(x, y) <= 1 {
+    } else if jw >= 0.80 || one_edit_apart(x, y) {
         1
     } else {
         0
+    };
+    SIMILARITY.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= SIMILARITY_CACHE {
+            cache.clear();
+        }
+        cache.insert(pair, level);
+    });
+    level
+}
+
+/// Whether two different strings are one insertion, deletion, substitution or swap of
+/// neighbours apart (Damerau–Levenshtein distance 1), without building the distance table.
+fn one_edit_apart(x: &str, y: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (x.chars().collect(), y.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(p, q)| p == q)
+        .count();
+    if short.len() == long.len() {
+        let rest = prefix + 1;
+        // A substitution at `prefix`, or a swap of `prefix` and the next letter.
+        short[rest.min(short.len())..] == long[rest.min(long.len())..]
+            || (rest < short.len()
+                && short[prefix] == long[rest]
+                && short[rest] == long[prefix]
+                && short[rest + 1..] == long[rest + 1..])
+    } else {
+        // An insertion into the shorter string at `prefix`.
+        short[prefix..] == long[prefix + 1..]
     }
 }
 
@@ -246,6 +305,14 @@ mod tests {
         );
         assert!(c.gamma[0] < KEY_AGREES && c.gamma[1] < KEY_AGREES, "{c:?}");
         assert_eq!(&c.gamma[3..], &[0, NULL]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_apart_agrees_with_damerau_levenshtein(x in "[a-d]{0,6}", y in "[a-d]{0,6}") {
+            let expected = strsim::damerau_levenshtein(&x, &y) == 1;
+            proptest::prop_assert_eq!(one_edit_apart(&x, &y) && x != y, expected);
+        }
     }
 
     #[test]

@@ -49,6 +49,11 @@ pub enum LinkError {
     Output { file: PathBuf, reason: String },
 }
 
+/// The mean match probability two groups of records need to be joined (besides one link at
+/// the threshold). Measured on generated lists of 100k rows: 0.3 gave pairwise F1 0.766,
+/// 0.5 gave 0.747 (more precise, fewer joins), plain components 0.757 (chains).
+const CLUSTER_MEAN: f64 = 0.3;
+
 /// Settings of a linkage run.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -184,7 +189,7 @@ pub fn link(records: &[InputRecord], labels: &Labels, options: &Options) -> Link
         labels,
         cluster::Settings {
             threshold: options.threshold,
-            mean: 0.5,
+            mean: CLUSTER_MEAN,
             components_only: options.components_only,
         },
         |a, b| {

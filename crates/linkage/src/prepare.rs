@@ -8,12 +8,16 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use rightsdoc_dates::parse_date;
 use rightsdoc_names::{match_key, match_key_tokens, normalize};
+use rustc_hash::FxHashMap;
 
 use crate::input::InputRecord;
 use crate::places::{self, Known};
 
 /// An interned string that is absent.
 pub(crate) const NONE: u32 = u32::MAX;
+
+/// Words of a name kept for word-wise comparison.
+const MAX_WORDS: usize = 4;
 
 /// Title tokens (`Seyed`, `Seyedeh`: see `rightsdoc_names::match_key`): a lineage honorific
 /// that one list writes and the next leaves out, so it takes no part in comparison.
@@ -29,8 +33,10 @@ pub(crate) struct Name {
     /// The key without its vowel letters (`y`, `u`, `v` after a word's first letter) and
     /// doubled letters: `Kazemi` and `Kazimi`, `Khoyfar` and `خویفر` meet here.
     pub loose: u32,
-    /// Per-word keys, for "one name contained in the other" and for blocking.
-    pub tokens: Box<[u32]>,
+    /// Per-word keys, for "one name contained in the other" and for blocking: the first
+    /// four words (no name has more that matter), `NONE` after the last. Inline, because a
+    /// million records would otherwise mean three million small allocations.
+    words: [u32; MAX_WORDS],
 }
 
 impl Name {
@@ -39,12 +45,22 @@ impl Name {
             spelled: NONE,
             key: NONE,
             loose: NONE,
-            tokens: Box::default(),
+            words: [NONE; MAX_WORDS],
         }
     }
 
     pub fn is_missing(&self) -> bool {
         self.key == NONE
+    }
+
+    /// The per-word keys.
+    pub fn tokens(&self) -> &[u32] {
+        let len = self
+            .words
+            .iter()
+            .position(|&w| w == NONE)
+            .unwrap_or(MAX_WORDS);
+        &self.words[..len]
     }
 }
 
@@ -75,7 +91,7 @@ pub(crate) struct Table {
     pub records: Vec<Prepared>,
     pub strings: Vec<String>,
     /// Per name field (first, last, father): how many records have each key.
-    pub key_counts: [HashMap<u32, u32>; 3],
+    pub key_counts: [FxHashMap<u32, u32>; 3],
     /// Per name field: how many records have the field at all.
     pub present: [u32; 3],
 }
@@ -116,40 +132,46 @@ struct Raw {
     place: Option<String>,
 }
 
+/// Records prepared per parallel batch.
+const PREPARE_CHUNK: usize = 65_536;
+
 /// Prepares every record, in parallel, then interns the strings in input order (so that the
 /// numbers, and everything downstream, are the same on every run).
 pub(crate) fn prepare(records: &[InputRecord]) -> Table {
-    let raw: Vec<Raw> = records.par_iter().map(raw).collect();
     let mut interner = Interner::default();
-    let mut key_counts: [HashMap<u32, u32>; 3] = Default::default();
+    let mut key_counts: [FxHashMap<u32, u32>; 3] = Default::default();
     let mut present = [0u32; 3];
-    let mut prepared = Vec::with_capacity(raw.len());
-    for r in raw {
-        let [first, last, father] = r.names;
-        let mut names = [first, last, father].map(|text| intern_name(&mut interner, text));
-        for (f, name) in names.iter_mut().enumerate() {
-            if !name.is_missing() {
-                *key_counts[f].entry(name.key).or_default() += 1;
-                present[f] += 1;
+    let mut prepared = Vec::with_capacity(records.len());
+    // In chunks, so that the text forms of only one chunk are held at a time.
+    for chunk in records.chunks(PREPARE_CHUNK) {
+        let raw: Vec<Raw> = chunk.par_iter().map(raw).collect();
+        for r in raw {
+            let [first, last, father] = r.names;
+            let mut names = [first, last, father].map(|text| intern_name(&mut interner, text));
+            for (f, name) in names.iter_mut().enumerate() {
+                if !name.is_missing() {
+                    *key_counts[f].entry(name.key).or_default() += 1;
+                    present[f] += 1;
+                }
             }
+            let [first, last, father] = names;
+            let place = r.place.map(|key| {
+                let known = places::lookup(&key);
+                Place {
+                    key: interner.intern(key),
+                    known,
+                }
+            });
+            prepared.push(Prepared {
+                first,
+                last,
+                father,
+                initial: r.initial,
+                last_initial: r.last_initial,
+                birth: r.birth,
+                place,
+            });
         }
-        let [first, last, father] = names;
-        let place = r.place.map(|key| {
-            let known = places::lookup(&key);
-            Place {
-                key: interner.intern(key),
-                known,
-            }
-        });
-        prepared.push(Prepared {
-            first,
-            last,
-            father,
-            initial: r.initial,
-            last_initial: r.last_initial,
-            birth: r.birth,
-            place,
-        });
     }
     Table {
         records: prepared,
@@ -217,16 +239,15 @@ fn intern_name(interner: &mut Interner, text: NameText) -> Name {
     }
     let key = interner.intern(text.tokens.join(" "));
     let loose = interner.intern(loose(&text.tokens));
-    let tokens = text
-        .tokens
-        .into_iter()
-        .map(|t| interner.intern(t))
-        .collect();
+    let mut words = [NONE; MAX_WORDS];
+    for (word, token) in words.iter_mut().zip(text.tokens) {
+        *word = interner.intern(token);
+    }
     Name {
         spelled: text.spelled.map_or(NONE, |s| interner.intern(s)),
         key,
         loose,
-        tokens,
+        words,
     }
 }
 

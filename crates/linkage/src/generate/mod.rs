@@ -1,9 +1,10 @@
 //! A seeded generator of victim lists with ground truth, for tests and benchmarks.
 //!
-//! People are drawn first (sex, given name, family name from a pool of about 2,500 built
-//! the way Iranian family names are: `Hassan` → `Hassani`, `Hassanzadeh`, `Pourhassan`,
-//! `Hassannejad`…; father's name, Seyed lineage, birth year and place), then each person
-//! appears on some of four lists whose compilers wrote differently:
+//! People are drawn first: sex; given name, sometimes compound; family name from a pool of
+//! about 2,500 built the way Iranian family names are (`Hassan` → `Hassani`, `Hassanzadeh`,
+//! `Pourhassan`, `Hassannejad`…), sometimes with a town's name after it (`Hosseini
+//! Tabrizi`); father's name, Seyed lineage, birth year and place. Then each person appears
+//! on some of four lists whose compilers wrote differently:
 //!
 //! | list | share of people | how it writes |
 //! |---|---:|---|
@@ -235,8 +236,12 @@ struct Person {
     id: u64,
     female: bool,
     given: &'static NameForms,
+    /// The second half of a compound given name (`Mohammad` + `Ali`).
+    given_second: Option<&'static NameForms>,
     seyed: bool,
     surname: usize,
+    /// A second family name from a town (`Hosseini Tabrizi`): (province, city).
+    town_surname: Option<(usize, usize)>,
     father: &'static NameForms,
     birth: i16,
     /// (province, city) in `PROVINCES`.
@@ -315,12 +320,28 @@ fn person(rng: &mut ChaCha8Rng, tables: &Tables, id: u64) -> Person {
     // Ages 16 to 60 in 1988, most in their twenties and thirties.
     let age =
         (16.0 + (rng.r#gen::<f64>() + rng.r#gen::<f64>() + rng.r#gen::<f64>()) / 3.0 * 44.0) as i16;
+    // Compound given names built on Mohammad or Ali, as in `Mohammad Javad`, `Ali Akbar`.
+    let given_second = (!female && given.latin.len() > 1 && rng.gen_bool(0.2))
+        .then(|| &MALE[zipf(rng, &tables.male)])
+        .filter(|second| {
+            second.fa != given.fa && !second.fa.contains(ZWNJ) && !second.latin[0].contains(' ')
+        });
+    let (given, given_second) = match given_second {
+        Some(second) => (&MALE[rng.gen_range(0..2)], Some(second)),
+        None => (given, None),
+    };
+    let town_surname = rng.gen_bool(0.15).then(|| {
+        let province = rng.gen_range(0..PROVINCES.len());
+        (province, rng.gen_range(0..PROVINCES[province].1.len()))
+    });
     Person {
         id,
         female,
         given,
+        given_second,
         seyed: rng.gen_bool(0.06),
         surname: zipf(rng, &tables.surname),
+        town_surname,
         father: &MALE[zipf(rng, &tables.male)],
         birth: 1988 - age,
         place: (province, city),
@@ -352,6 +373,15 @@ fn write(
     };
     let latin_of = |n: &NameForms| n.latin.iter().map(|l| l.to_string()).collect::<Vec<_>>();
     let mut first = spell(rng, p.given.fa, &latin_of(p.given));
+    if let Some(second) = p.given_second {
+        let second = spell(rng, second.fa, &latin_of(second));
+        let joiner = if persian && rng.gen_bool(0.5) {
+            ""
+        } else {
+            " "
+        };
+        first = format!("{first}{joiner}{second}");
+    }
     // Compound given names are sometimes shortened to their second part.
     if let Some((_, second)) = first.split_once([' ', '-']).filter(|_| rng.gen_bool(0.15)) {
         first = second.to_owned();
@@ -366,6 +396,16 @@ fn write(
         first = format!("{title} {first}");
     }
     let mut last = spell(rng, &surname.fa, &surname.latin);
+    // The town part of a double family name is often left out.
+    if let Some((province, city)) = p.town_surname.filter(|_| rng.gen_bool(0.8)) {
+        let (fa, latin) = PROVINCES[province].1[city];
+        let town = if persian {
+            format!("{fa}ی")
+        } else {
+            format!("{}i", latin[0].replace(' ', ""))
+        };
+        last = format!("{last} {town}");
+    }
     let mut father = if rng.gen_bool(list.father) {
         spell(rng, p.father.fa, &latin_of(p.father))
     } else {
