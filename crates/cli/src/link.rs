@@ -1,13 +1,20 @@
-//! `rightsdoc link`: record linkage on CSV files (the file contract of DESIGN.md).
+//! Record linkage: `rightsdoc link` on CSV files (the file contract of DESIGN.md), and
+//! `dedupe` and `review` over the archive's own person records.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use std::collections::{HashMap, HashSet};
+
+use anyhow::{Context, Result, bail};
 use clap::Args;
+use rightsdoc_archive::Archive;
 use rightsdoc_linkage::evaluate::{Scores, evaluate};
+use rightsdoc_linkage::people::{input_from_person, pair_key, propose};
 use rightsdoc_linkage::review::{read_labels, write_uncertain};
 use rightsdoc_linkage::{Labels, Options, link, model, read_csv_files, write_clusters};
+use rightsdoc_model::{Classification, Kind};
+use serde_json::Value;
 use serde_json::json;
 
 #[derive(Args)]
@@ -183,6 +190,268 @@ pub fn run(args: &LinkArgs, as_json: bool) -> Result<()> {
             s.cluster.recall,
             s.cluster.precision,
             blocking_recall
+        );
+    }
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct DedupeArgs {
+    /// The kind of record to deduplicate (only `person` for now).
+    #[arg(long, default_value = "person")]
+    kind: String,
+    /// Only people on this list (a `lst_…` id); repeat for several lists.
+    #[arg(long = "list", value_name = "LIST")]
+    lists: Vec<String>,
+    /// Match probability at or above which a pair is proposed.
+    #[arg(long, default_value_t = 0.5)]
+    threshold: f64,
+}
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// A match record (`mch_…`) to show or decide; without it, the open candidates are listed.
+    id: Option<String>,
+    /// The decision: same (one person), different (two people), deferred, or proposed.
+    #[arg(long, value_name = "DECISION")]
+    decide: Option<String>,
+    /// Why, kept in the match record's notes.
+    #[arg(long)]
+    note: Option<String>,
+    /// List decided matches too.
+    #[arg(long)]
+    all: bool,
+}
+
+/// The decisions a match record can hold (the `match_decision` vocabulary).
+const DECISIONS: [&str; 4] = ["proposed", "same", "different", "deferred"];
+
+fn records_of(archive: &Archive, clearance: Classification, kind: Kind) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    archive.visible(clearance, Some(kind), &mut |v| out.push(v))?;
+    Ok(out)
+}
+
+fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.get(name).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The two person ids of a match record.
+fn match_pair(m: &Value) -> Option<(String, String)> {
+    let ids: Vec<&str> = m
+        .get("records")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    match ids[..] {
+        [a, b] => Some(pair_key(a, b)),
+        _ => None,
+    }
+}
+
+pub fn dedupe(
+    archive: &mut Archive,
+    clearance: Classification,
+    args: &DedupeArgs,
+    as_json: bool,
+) -> Result<()> {
+    if args.kind != "person" {
+        bail!(
+            "--kind {}: only people can be deduplicated for now",
+            args.kind
+        );
+    }
+    let started = Instant::now();
+    let mut people = records_of(archive, clearance, Kind::Person)?;
+    if !args.lists.is_empty() {
+        people.retain(|p| {
+            p.get("lists")
+                .and_then(Value::as_array)
+                .is_some_and(|entries| {
+                    entries
+                        .iter()
+                        .any(|e| args.lists.iter().any(|l| str_field(e, "list") == l))
+                })
+        });
+    }
+    let matches = records_of(archive, clearance, Kind::Match)?;
+    let mut decided = HashSet::new();
+    let mut labels = Vec::new();
+    for m in &matches {
+        if let Some(pair) = match_pair(m) {
+            match str_field(m, "decision") {
+                "same" => labels.push((pair.clone(), true)),
+                "different" => labels.push((pair.clone(), false)),
+                _ => {}
+            }
+            decided.insert(pair);
+        }
+    }
+    let options = Options {
+        threshold: args.threshold,
+        ..Options::default()
+    };
+    let proposal = propose(&people, &decided, &labels, &options);
+    let class_of: HashMap<&str, Classification> = people
+        .iter()
+        .map(|p| {
+            let class = str_field(p, "classification")
+                .parse()
+                .unwrap_or(Classification::Public);
+            (str_field(p, "id"), class)
+        })
+        .collect();
+    let method = format!("rightsdoc dedupe, threshold {}", args.threshold);
+    let records: Vec<Value> = proposal
+        .candidates
+        .iter()
+        .map(|c| {
+            // A match says as much as the more protected of its two records.
+            let class = class_of[c.a.as_str()].max(class_of[c.b.as_str()]);
+            json!({
+                "kind": "match", "records": [c.a, c.b], "decision": "proposed",
+                "probability": (c.probability * 10_000.0).round() / 10_000.0,
+                "evidence": c.evidence, "method": method, "classification": class.to_string(),
+            })
+        })
+        .collect();
+    let created = archive.add_many(records, "dedupe: ")?;
+    let seconds = started.elapsed().as_secs_f64();
+    if as_json {
+        let ids: Vec<&str> = created.iter().map(|r| r.id.as_str()).collect();
+        println!(
+            "{}",
+            json!({"people": proposal.people, "pairs_compared": proposal.pairs_compared,
+                   "proposed": ids, "already_decided": proposal.already_decided, "seconds": seconds})
+        );
+    } else {
+        println!(
+            "{} people, {} pairs compared: {} new candidates proposed, {} pairs decided before; {seconds:.2} s",
+            proposal.people,
+            proposal.pairs_compared,
+            created.len(),
+            proposal.already_decided
+        );
+        if !created.is_empty() {
+            println!("review them with `rightsdoc review`");
+        }
+    }
+    Ok(())
+}
+
+/// One line about a person for the review: names, birth, father, place.
+fn describe_person(p: Option<&Value>) -> String {
+    let Some(p) = p else {
+        return "(not visible at this clearance)".into();
+    };
+    let input = input_from_person(p);
+    let names: Vec<String> = p
+        .get("names")
+        .and_then(Value::as_array)
+        .map(|n| {
+            n.iter()
+                .filter_map(|n| n.get("value").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut parts = vec![names.join(" / ")];
+    for (label, value) in [
+        ("born", &input.birth_date),
+        ("father", &input.father_name),
+        ("place", &input.place),
+        ("list", &input.list),
+    ] {
+        if !value.is_empty() {
+            parts.push(format!("{label} {value}"));
+        }
+    }
+    parts.join("; ")
+}
+
+pub fn review(
+    archive: &mut Archive,
+    clearance: Classification,
+    args: &ReviewArgs,
+    as_json: bool,
+) -> Result<()> {
+    if let (Some(id), Some(decision)) = (&args.id, &args.decide) {
+        if !DECISIONS.contains(&decision.as_str()) {
+            bail!("--decide {decision}: use same, different, deferred or proposed");
+        }
+        let Some(current) = archive.get_visible(id, clearance)? else {
+            bail!("no match record {id} is visible at clearance {clearance}");
+        };
+        if str_field(&current, "kind") != "match" {
+            bail!(
+                "{id} is a {}, not a match; `rightsdoc review` lists the matches",
+                str_field(&current, "kind")
+            );
+        }
+        let mut patch = json!({"decision": decision});
+        if let Some(note) = &args.note {
+            patch["notes"] = json!(note);
+        }
+        let record = archive.edit(id, &patch)?;
+        if as_json {
+            println!("{}", json!({"id": record.id, "decision": decision}));
+        } else {
+            let was = str_field(&current, "decision");
+            let undone = if was == "same" && decision != "same" {
+                " (merge undone)"
+            } else {
+                ""
+            };
+            println!("{id}: {was} → {decision}{undone}");
+        }
+        return Ok(());
+    }
+    let matches: Vec<Value> = match &args.id {
+        Some(id) => vec![archive.get_visible(id, clearance)?.with_context(|| {
+            format!("no match record {id} is visible at clearance {clearance}")
+        })?],
+        None => records_of(archive, clearance, Kind::Match)?
+            .into_iter()
+            .filter(|m| args.all || matches!(str_field(m, "decision"), "proposed" | "deferred"))
+            .collect(),
+    };
+    let mut rows = Vec::new();
+    for m in &matches {
+        let Some((a, b)) = match_pair(m) else {
+            continue;
+        };
+        let (pa, pb) = (
+            archive.get_visible(&a, clearance)?,
+            archive.get_visible(&b, clearance)?,
+        );
+        rows.push(json!({
+            "id": m["id"], "decision": m["decision"], "probability": m["probability"],
+            "a": {"id": a, "summary": describe_person(pa.as_ref())},
+            "b": {"id": b, "summary": describe_person(pb.as_ref())},
+            "evidence": m["evidence"],
+        }));
+    }
+    if as_json {
+        println!("{}", Value::Array(rows));
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!(
+            "no open candidates; `rightsdoc dedupe` proposes some, `--all` lists decided ones"
+        );
+    }
+    for r in &rows {
+        println!(
+            "{} [{}] probability {}\n  {}: {}\n  {}: {}\n  evidence: {}",
+            r["id"].as_str().unwrap_or_default(),
+            r["decision"].as_str().unwrap_or_default(),
+            r["probability"],
+            r["a"]["id"].as_str().unwrap_or_default(),
+            r["a"]["summary"].as_str().unwrap_or_default(),
+            r["b"]["id"].as_str().unwrap_or_default(),
+            r["b"]["summary"].as_str().unwrap_or_default(),
+            r["evidence"].as_str().unwrap_or_default()
         );
     }
     Ok(())

@@ -202,6 +202,12 @@ enum Command {
     /// Find the same person across or within lists (CSV files; no archive needed) and write
     /// `id,cluster_id`.
     Link(link::LinkArgs),
+    /// Find people recorded twice in this archive and propose each pair for review (a `match`
+    /// record, decision `proposed`). Pairs decided before are not proposed again.
+    Dedupe(link::DedupeArgs),
+    /// List the proposed matches, or decide one: `review mch_… --decide same|different|deferred`.
+    /// Deciding `different` after `same` undoes the merge; every decision is in the log.
+    Review(link::ReviewArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -297,6 +303,14 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Link(args) => link::run(args, cli.json)?,
+        Command::Dedupe(args) => {
+            let mut archive = Archive::open(dir, &actor)?;
+            link::dedupe(&mut archive, cli.clearance, args, cli.json)?;
+        }
+        Command::Review(args) => {
+            let mut archive = Archive::open(dir, &actor)?;
+            link::review(&mut archive, cli.clearance, args, cli.json)?;
+        }
         Command::Serve { addr } => {
             Archive::open(dir, &actor)?;
             println!(

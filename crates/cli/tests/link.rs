@@ -224,3 +224,112 @@ fn bad_input_names_file_row_and_field_and_writes_nothing() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn dedupe_proposes_once_and_review_decisions_are_logged_and_reversible() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    let a = s(&archive);
+    // People from generated lists, imported as a team would (the truth column left out).
+    let rows = generate(&Config {
+        rows: 400,
+        ..Config::default()
+    });
+    let csv_path = dir.path().join("people.csv");
+    let mut w = csv::Writer::from_path(&csv_path).unwrap();
+    w.write_record([
+        "id",
+        "first_name",
+        "last_name",
+        "full_name",
+        "father_name",
+        "birth_year",
+        "place",
+        "list",
+    ])
+    .unwrap();
+    for r in &rows {
+        w.write_record([
+            &r.id,
+            &r.first_name,
+            &r.last_name,
+            &r.full_name,
+            &r.father_name,
+            &r.birth_year,
+            &r.place,
+            &r.list,
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    assert!(rightsdoc(&["--archive", a, "init"]).status.success());
+    let import = rightsdoc(&["--archive", a, "import", s(&csv_path), "--kind", "person"]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    let first = ok_json(&["--archive", a, "dedupe", "--json"]);
+    let proposed = first["proposed"].as_array().unwrap().len();
+    assert!(proposed > 20, "{first}");
+    assert_eq!(first["people"], rows.len());
+    let again = ok_json(&["--archive", a, "dedupe", "--json"]);
+    assert_eq!(
+        again["proposed"].as_array().unwrap().len(),
+        0,
+        "decided pairs are remembered"
+    );
+    assert_eq!(again["already_decided"], proposed);
+
+    let open = ok_json(&["--archive", a, "review", "--json"]);
+    let open = open.as_array().unwrap();
+    assert_eq!(open.len(), proposed);
+    let candidate = &open[0];
+    assert!(
+        candidate["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("last_name")
+    );
+    assert!(!candidate["a"]["summary"].as_str().unwrap().is_empty());
+    let id = candidate["id"].as_str().unwrap();
+    let merged = rightsdoc(&[
+        "--archive",
+        a,
+        "--actor",
+        "rana",
+        "review",
+        id,
+        "--decide",
+        "same",
+        "--note",
+        "same father",
+    ]);
+    assert!(merged.status.success());
+    let undone = rightsdoc(&[
+        "--archive",
+        a,
+        "--actor",
+        "rana",
+        "review",
+        id,
+        "--decide",
+        "different",
+    ]);
+    assert!(String::from_utf8_lossy(&undone.stdout).contains("merge undone"));
+    let refused = rightsdoc(&["--archive", a, "review", id, "--decide", "maybe"]);
+    assert!(!refused.status.success());
+    let left = ok_json(&["--archive", a, "review", "--json"]);
+    assert_eq!(left.as_array().unwrap().len(), proposed - 1);
+    let history = ok_json(&["--archive", a, "history", id, "--json"]);
+    let edits: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["action"] == "edit")
+        .collect();
+    assert_eq!(edits.len(), 2, "{history}");
+    assert!(edits.iter().all(|h| h["actor"] == "rana"));
+    assert!(rightsdoc(&["--archive", a, "verify"]).status.success());
+}

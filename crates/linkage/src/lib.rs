@@ -13,13 +13,15 @@
 //!    names do not chain different people together;
 //! 7. [`evaluate`]: precision, recall and F1 against a truth column;
 //! 8. [`review`]: uncertain pairs out for clerical review, decisions back in;
-//! 9. [`generate`]: seeded synthetic lists with ground truth, for tests and benchmarks.
+//! 9. [`generate`]: seeded synthetic lists with ground truth, for tests and benchmarks;
+//! 10. [`people`]: the same over an archive's person records, proposing candidates for review.
 
 pub mod cluster;
 pub mod evaluate;
 pub mod generate;
 pub mod input;
 pub mod model;
+pub mod people;
 pub mod review;
 
 mod block;

@@ -26,10 +26,11 @@ pub enum Kind {
     Recommendation,
     Figure,
     Evidence,
+    Match,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Source,
         Kind::Evidence,
         Kind::Place,
@@ -44,6 +45,7 @@ impl Kind {
         Kind::Review,
         Kind::Recommendation,
         Kind::Figure,
+        Kind::Match,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -242,6 +244,38 @@ const FIGURE_VALUE: &[Field] = &[
 ];
 
 static SCHEMAS: &[KindSchema] = &[
+    KindSchema {
+        kind: Match,
+        name: "match",
+        prefix: "mch",
+        plural: "matches",
+        fields: &[
+            f(
+                "records",
+                Ty::Ref(&[Person]),
+                "the two person records that may be one person",
+            )
+            .required()
+            .many(),
+            f(
+                "decision",
+                Ty::Vocab("match_decision"),
+                "proposed, same person, different people or deferred",
+            )
+            .required(),
+            f(
+                "probability",
+                Ty::Number,
+                "the linkage model's probability that the two are one person",
+            ),
+            f(
+                "evidence",
+                Ty::LongText,
+                "field by field, what speaks for and against the match",
+            ),
+            f("method", Ty::Text, "how the candidate was found"),
+        ],
+    },
     KindSchema {
         kind: Person,
         name: "person",

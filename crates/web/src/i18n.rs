@@ -124,6 +124,16 @@ impl Lang {
             "organization" => ("Organization", "سازمان"),
             "period" => ("Period", "دوره"),
             "upr_tracker" => ("UPR tracker", "پیگیری UPR"),
+            "review_queue" => ("Possible duplicates", "موارد تکراری احتمالی"),
+            "review_intro" => (
+                "Pairs of person records that record linkage (rightsdoc dedupe) found alike. Compare them and decide; every decision is kept in the log and can be changed later.",
+                "جفت‌هایی از سوابق اشخاص که پیوند سوابق (rightsdoc dedupe) آن‌ها را همانند یافته است. آن‌ها را مقایسه کنید و تصمیم بگیرید؛ هر تصمیم در دفتر ثبت می‌شود و بعدا قابل تغییر است.",
+            ),
+            "open_candidates" => ("pairs wait for a decision", "جفت در انتظار تصمیم"),
+            "decide_same" => ("Same person", "همان شخص"),
+            "decide_different" => ("Different people", "اشخاص متفاوت"),
+            "decide_later" => ("Decide later", "بعدا"),
+            "not_visible" => ("(not visible to you)", "(برای شما قابل مشاهده نیست)"),
             "upr_intro" => (
                 "Universal Periodic Review recommendations in this archive: how the state responded and what became of them. Choose a row to narrow the others.",
                 "توصیه‌های بررسی دوره‌ای جهانی در این بایگانی: پاسخ دولت و سرنوشت آن‌ها. با انتخاب هر ردیف، جدول‌های دیگر محدود می‌شوند.",

@@ -13,6 +13,7 @@ mod i18n;
 mod map;
 mod pages;
 pub mod reader;
+mod review;
 mod session;
 mod upload;
 mod upr;
@@ -52,6 +53,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(session::routes())
         .merge(forms::routes())
         .merge(upr::routes())
+        .merge(review::routes())
         .merge(upload::routes())
         .with_state(app);
     for (name, value) in headers {

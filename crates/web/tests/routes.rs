@@ -12,12 +12,13 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const CANARIES: [(&str, Classification); 5] = [
+const CANARIES: [(&str, Classification); 6] = [
     ("CANARY-CONF-RECORD", Classification::Confidential),
     ("CANARY-CONF-WITNESS", Classification::Confidential),
     ("CANARY-RESTRICTED-ALIAS", Classification::Restricted),
     ("CANARY-RESTRICTED-RELIGION", Classification::Restricted),
     ("CANARY-CONF-ACT-NOTE", Classification::Confidential),
+    ("CANARY-CONF-MATCH", Classification::Confidential),
 ];
 
 struct Fixture {
@@ -33,6 +34,9 @@ struct Fixture {
     persian: String,
     xss: String,
     event: String,
+    /// A proposed match of two public people, and one that involves the confidential person.
+    public_match: String,
+    secret_match: String,
 }
 
 fn fixture() -> Fixture {
@@ -58,6 +62,11 @@ fn fixture() -> Fixture {
         json!({"kind": "act", "victim": secret, "event": event, "act_type": "execution",
         "date": "1988", "classification": "confidential", "notes": "CANARY-CONF-ACT-NOTE"}),
     );
+    let public_match = add(json!({"kind": "match", "records": [victim, persian],
+        "decision": "proposed", "probability": 0.71, "evidence": "first_name: same name (+4.7)"}));
+    let secret_match = add(json!({"kind": "match", "records": [victim, secret],
+        "decision": "proposed", "probability": 0.93, "evidence": "CANARY-CONF-MATCH",
+        "classification": "confidential"}));
     drop(a);
     let app = Arc::new(App::open(&dir).unwrap());
     let researcher_totp = app
@@ -89,6 +98,8 @@ fn fixture() -> Fixture {
         persian,
         xss,
         event,
+        public_match,
+        secret_match,
     }
 }
 
@@ -140,6 +151,8 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
     let mut uris: Vec<String> = vec![
         "/".into(),
         "/upr".into(),
+        "/review".into(),
+        "/matches".into(),
         "/places".into(),
         "/people".into(),
         "/events".into(),
@@ -162,6 +175,9 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
         format!("/api/v1/records/{}/history", f.victim),
         format!("/api/v1/records/{}", f.testimony),
         format!("/people/{}", f.secret),
+        format!("/matches/{}", f.public_match),
+        format!("/matches/{}", f.secret_match),
+        format!("/api/v1/records/{}", f.secret_match),
         format!("/api/v1/records/{}", f.secret),
         format!("/api/v1/records/{}/history", f.secret),
     ];
@@ -374,6 +390,9 @@ async fn roles_see_what_their_clearance_permits_and_no_more() {
     );
     for uri in [
         format!("/people/{}", f.secret),
+        format!("/matches/{}", f.public_match),
+        format!("/matches/{}", f.secret_match),
+        format!("/api/v1/records/{}", f.secret_match),
         format!("/api/v1/records/{}", f.secret),
         format!("/sources/{}", f.testimony),
         "/api/v1/export".to_string(),
@@ -1058,4 +1077,69 @@ async fn one_address_guessing_many_names_is_slowed_too() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let status = login_from(&f, [198, 51, 100, 1], "rana", "a long researcher password").await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn editors_decide_possible_duplicates_and_others_only_look() {
+    let f = fixture();
+    let queue = get(&f.app, "/review", None).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(
+        queue.body.contains(&f.public_match),
+        "the public candidate is listed"
+    );
+    assert!(queue.body.contains("محمد رضایی") && queue.body.contains("Public Name"));
+    assert!(queue.body.contains("same name (+4.7)"), "with its evidence");
+    assert!(
+        !queue.body.contains(&f.secret_match),
+        "not the confidential one"
+    );
+    assert!(
+        !queue.body.contains(r#"name="decision""#),
+        "no buttons for visitors"
+    );
+    let viewer = sign_in(&f, "vera", "a long viewer password", "")
+        .await
+        .unwrap();
+    let uri = format!("/review/{}", f.public_match);
+    let refused = post(&f.app, &uri, "decision=same&csrf=x", &viewer).await;
+    assert_ne!(refused.status, StatusCode::SEE_OTHER);
+
+    let admin = sign_in_admin(&f).await;
+    let queue = get(&f.app, "/review", Some(&admin)).await;
+    assert!(queue.body.contains(&f.secret_match) && queue.body.contains("CANARY-CONF-MATCH"));
+    assert!(queue.body.contains(r#"name="decision" value="same""#));
+    let csrf = csrf_of(&queue);
+    let forged = post(&f.app, &uri, "decision=same&csrf=forged", &admin).await;
+    assert_ne!(forged.status, StatusCode::SEE_OTHER);
+    let bad = post(&f.app, &uri, &format!("decision=maybe&csrf={csrf}"), &admin).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let done = post(&f.app, &uri, &format!("decision=same&csrf={csrf}"), &admin).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // Undone again: both decisions are operations in the log, under the editor's name.
+    post(
+        &f.app,
+        &uri,
+        &format!("decision=different&csrf={csrf}"),
+        &admin,
+    )
+    .await;
+    let queue = get(&f.app, "/review", Some(&admin)).await;
+    assert!(
+        !queue
+            .body
+            .contains(&format!(r#"/review/{}""#, f.public_match))
+    );
+    let archive = Archive::open(&f.dir, "tester").unwrap();
+    let history = archive
+        .history(&f.public_match, Classification::Confidential)
+        .unwrap();
+    let edits: Vec<_> = history.iter().filter(|h| h.action == "edit").collect();
+    assert_eq!(edits.len(), 2);
+    assert!(edits.iter().all(|h| h.actor == "admin"));
+    let record = archive
+        .get_visible(&f.public_match, Classification::Public)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record["decision"], "different");
 }
