@@ -47,7 +47,47 @@ pub fn read_csv_files(
     Ok((records, origins))
 }
 
+/// Reads one CSV held in memory (`name` only names it in errors), as [`read_csv_files`]
+/// reads a file.
+pub fn read_csv_bytes(
+    name: &Path,
+    bytes: &[u8],
+    truth: Option<&str>,
+) -> Result<Vec<InputRecord>, LinkError> {
+    let mut records = Vec::new();
+    let reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    read_from(
+        reader,
+        name,
+        truth,
+        &mut records,
+        &mut Vec::new(),
+        &mut HashSet::new(),
+    )?;
+    Ok(records)
+}
+
 fn read_one(
+    file: &Path,
+    truth: Option<&str>,
+    records: &mut Vec<InputRecord>,
+    origins: &mut Vec<Origin>,
+    seen: &mut HashSet<String>,
+) -> Result<(), LinkError> {
+    let reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(file)
+        .map_err(|e| LinkError::Input {
+            file: file.to_owned(),
+            row: 0,
+            field: String::new(),
+            reason: format!("cannot read the file: {e}"),
+        })?;
+    read_from(reader, file, truth, records, origins, seen)
+}
+
+fn read_from<R: std::io::Read>(
+    mut reader: csv::Reader<R>,
     file: &Path,
     truth: Option<&str>,
     records: &mut Vec<InputRecord>,
@@ -60,10 +100,6 @@ fn read_one(
         field: field.to_owned(),
         reason,
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(file)
-        .map_err(|e| bad(0, "", format!("cannot read the file: {e}")))?;
     let headers = reader
         .headers()
         .map_err(|e| bad(0, "", format!("cannot read the header: {e}")))?

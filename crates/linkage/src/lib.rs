@@ -34,7 +34,7 @@ use std::path::PathBuf;
 pub use block::RuleReport;
 pub use cluster::{Clusters, Labels};
 pub use compare::{FIELDS, LEVEL_NAMES, Orientation};
-pub use input::{InputRecord, Origin, read_csv_files};
+pub use input::{InputRecord, Origin, read_csv_bytes, read_csv_files};
 pub use model::{Model, probability};
 
 /// What went wrong, naming the file, row and field where there is one.

@@ -134,6 +134,8 @@ impl Lang {
             "decide_different" => ("Different people", "اشخاص متفاوت"),
             "decide_later" => ("Decide later", "بعدا"),
             "not_visible" => ("(not visible to you)", "(برای شما قابل مشاهده نیست)"),
+            "same_person_as" => ("Also recorded as", "ثبت‌شده همچنین به نام"),
+            "possible_duplicates" => ("Possibly the same person as", "احتمالا همان شخص"),
             "upr_intro" => (
                 "Universal Periodic Review recommendations in this archive: how the state responded and what became of them. Choose a row to narrow the others.",
                 "توصیه‌های بررسی دوره‌ای جهانی در این بایگانی: پاسخ دولت و سرنوشت آن‌ها. با انتخاب هر ردیف، جدول‌های دیگر محدود می‌شوند.",

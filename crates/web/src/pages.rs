@@ -472,6 +472,9 @@ struct RecordPage {
     posts: Vec<PostRow>,
     map: Option<MapView>,
     referrers: Vec<Referrer>,
+    /// For a person: records a reviewer decided are the same person, and open candidates.
+    same_as: Vec<Link>,
+    possible: Vec<Link>,
     history: Vec<HistoryRow>,
 }
 
@@ -554,7 +557,14 @@ async fn record(
         } else {
             Vec::new()
         };
+        let (same_as, possible) = if kind == Kind::Person {
+            identities(&reader, &id)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let page = RecordPage {
+            same_as,
+            possible,
             timeline,
             posts,
             map,
@@ -712,6 +722,41 @@ fn today() -> rightsdoc_model::dates::Day {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
     rightsdoc_model::dates::Day::new(year, month, day).expect("a valid civil date")
+}
+
+/// The other records of a person's visible match records: those decided to be the same
+/// person, and those proposed or deferred.
+fn identities(reader: &Reader, id: &str) -> Result<(Vec<Link>, Vec<Link>), WebError> {
+    let (mut same, mut open) = (Vec::new(), Vec::new());
+    for (m, _) in reader.referrers(id)? {
+        if m["kind"] != "match" {
+            continue;
+        }
+        let others: Vec<String> = m["records"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .filter(|other| *other != id)
+            .map(str::to_owned)
+            .collect();
+        let labels = reader.labels(&others)?;
+        for other in others {
+            let Some(text) = labels.get(&other).cloned() else {
+                continue;
+            };
+            let link = Link {
+                href: href(&other),
+                text,
+            };
+            match m["decision"].as_str() {
+                Some("same") => same.push(link),
+                Some("proposed" | "deferred") => open.push(link),
+                _ => {}
+            }
+        }
+    }
+    Ok((same, open))
 }
 
 /// Visible records that refer to `id`, with the field that does.

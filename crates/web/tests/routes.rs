@@ -1114,8 +1114,13 @@ async fn editors_decide_possible_duplicates_and_others_only_look() {
     assert_ne!(forged.status, StatusCode::SEE_OTHER);
     let bad = post(&f.app, &uri, &format!("decision=maybe&csrf={csrf}"), &admin).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let person = get(&f.app, &format!("/people/{}", f.victim), None).await;
+    assert!(person.body.contains("Possibly the same person as"));
+    assert!(!person.body.contains("Also recorded as"));
     let done = post(&f.app, &uri, &format!("decision=same&csrf={csrf}"), &admin).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let person = get(&f.app, &format!("/people/{}", f.victim), None).await;
+    assert!(person.body.contains("Also recorded as") && person.body.contains(&f.persian));
     // Undone again: both decisions are operations in the log, under the editor's name.
     post(
         &f.app,
