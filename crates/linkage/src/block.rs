@@ -10,6 +10,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+use crate::compare::FIELD_COUNT;
 use crate::prepare::Table;
 use crate::prepare::{NONE, Place, Prepared};
 
@@ -17,7 +18,7 @@ use crate::prepare::{NONE, Place, Prepared};
 pub struct Rule {
     pub name: &'static str,
     /// Fields (gamma order) the key uses; EM does not estimate them from this rule's pairs.
-    pub fields: [bool; 5],
+    pub fields: [bool; FIELD_COUNT],
     keys: fn(&Prepared, &mut Vec<u64>),
 }
 
@@ -28,7 +29,7 @@ const T: bool = true;
 pub static RULES: [Rule; 7] = [
     Rule {
         name: "given name word + family name",
-        fields: [T, T, F, F, F],
+        fields: [T, T, F, F, F, F],
         keys: |r, out| {
             if r.last.is_missing() {
                 return;
@@ -42,7 +43,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "family name + father's name",
-        fields: [F, T, T, F, F],
+        fields: [F, T, T, F, F, F],
         keys: |r, out| {
             if !r.last.is_missing() && !r.father.is_missing() {
                 out.push(hash(2, &[family_word(r), r.father.key]));
@@ -51,7 +52,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "given name word + father's name + family name's first letter",
-        fields: [T, F, T, F, F],
+        fields: [T, F, T, F, F, F],
         keys: |r, out| {
             if r.father.is_missing() {
                 return;
@@ -64,7 +65,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "family name + birth year + given name's first letter",
-        fields: [F, T, F, T, F],
+        fields: [F, T, F, T, F, F],
         keys: |r, out| {
             let Some((lo, hi)) = r.birth.filter(|(lo, hi)| hi - lo <= 1) else {
                 return;
@@ -80,7 +81,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "given name + birth year + province",
-        fields: [T, F, F, T, T],
+        fields: [T, F, F, T, T, F],
         keys: |r, out| {
             let (Some((lo, hi)), Some(place)) = (r.birth.filter(|(lo, hi)| hi - lo <= 1), r.place)
             else {
@@ -96,7 +97,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "given name + family name, consonants only",
-        fields: [T, T, F, F, F],
+        fields: [T, T, F, F, F, F],
         keys: |r, out| {
             if !r.first.is_missing() && !r.last.is_missing() {
                 let (a, b) = (r.first.loose, r.last.loose);
@@ -106,7 +107,7 @@ pub static RULES: [Rule; 7] = [
     },
     Rule {
         name: "family name + given name's first letter + province",
-        fields: [F, T, F, F, T],
+        fields: [F, T, F, F, T, F],
         keys: |r, out| {
             if let (false, Some(place)) = (r.last.is_missing(), r.place) {
                 let initial = r.initial.map_or(NONE, u32::from);
@@ -132,7 +133,7 @@ fn region(place: Place) -> u32 {
 pub static TRAINING_RULES: [Rule; 3] = [
     Rule {
         name: "same given and family name",
-        fields: [T, T, F, F, F],
+        fields: [T, T, F, F, F, F],
         keys: |r, out| {
             if !r.first.is_missing() && !r.last.is_missing() {
                 out.push(hash(11, &[r.first.key, r.last.key]));
@@ -141,7 +142,7 @@ pub static TRAINING_RULES: [Rule; 3] = [
     },
     Rule {
         name: "same birth year and place",
-        fields: [F, F, F, T, T],
+        fields: [F, F, F, T, T, F],
         keys: |r, out| {
             if let (Some((lo, _)), Some(place)) = (r.birth, r.place) {
                 out.push(hash(12, &[lo as u32, place.key]));
@@ -150,7 +151,7 @@ pub static TRAINING_RULES: [Rule; 3] = [
     },
     Rule {
         name: "same family name and birth year",
-        fields: [F, T, F, T, F],
+        fields: [F, T, F, T, F, F],
         keys: |r, out| {
             if let (Some((lo, _)), false) = (r.birth, r.last.is_missing()) {
                 out.push(hash(13, &[r.last.key, lo as u32]));

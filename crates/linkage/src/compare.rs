@@ -11,22 +11,25 @@ use strsim::jaro_winkler;
 use crate::prepare::{NONE, Name, Prepared, Table};
 
 /// Fields compared, in gamma order.
-pub const FIELDS: [&str; 5] = [
+pub const FIELD_COUNT: usize = 6;
+pub const FIELDS: [&str; FIELD_COUNT] = [
     "first_name",
     "last_name",
     "father_name",
     "birth_year",
     "place",
+    "list",
 ];
 /// Number of non-null levels per field.
-pub const LEVELS: [usize; 5] = [7, 7, 7, 4, 3];
+pub const LEVELS: [usize; FIELD_COUNT] = [7, 7, 7, 4, 3, 2];
 /// Level names per field, lowest first, for reports.
-pub const LEVEL_NAMES: [&[&str]; 5] = [
+pub const LEVEL_NAMES: [&[&str]; FIELD_COUNT] = [
     NAME_LEVELS,
     NAME_LEVELS,
     NAME_LEVELS,
     BIRTH_LEVELS,
     PLACE_LEVELS,
+    LIST_LEVELS,
 ];
 const NAME_LEVELS: &[&str] = &[
     "different",
@@ -44,6 +47,8 @@ const BIRTH_LEVELS: &[&str] = &[
     "same year",
 ];
 const PLACE_LEVELS: &[&str] = &["different province", "same province", "same place"];
+/// A list rarely names the same person twice; two lists often do.
+const LIST_LEVELS: &[&str] = &["same list", "different lists"];
 
 /// The level of a field with a missing value on either side.
 pub const NULL: u8 = u8::MAX;
@@ -51,7 +56,7 @@ pub const NULL: u8 = u8::MAX;
 pub const KEY_AGREES: u8 = 5;
 
 /// One comparison vector.
-pub type Gamma = [u8; 5];
+pub type Gamma = [u8; FIELD_COUNT];
 
 /// How two records compare: the vector, and for name fields whose keys agree, the shared key
 /// (for the term-frequency adjustment), `NONE` otherwise.
@@ -142,6 +147,7 @@ pub(crate) fn compare(table: &Table, a: &Prepared, b: &Prepared) -> Comparison {
             names[2],
             birth_level(a.birth, b.birth),
             place_level(a, b),
+            list_level(a.list, b.list),
         ],
         keys,
         orientation,
@@ -252,6 +258,13 @@ fn birth_level(a: Option<(i16, i16)>, b: Option<(i16, i16)>) -> u8 {
     }
 }
 
+fn list_level(a: u32, b: u32) -> u8 {
+    match (a, b) {
+        (NONE, _) | (_, NONE) => NULL,
+        _ => u8::from(a != b),
+    }
+}
+
 fn place_level(a: &Prepared, b: &Prepared) -> u8 {
     let (Some(x), Some(y)) = (a.place, b.place) else {
         return NULL;
@@ -292,19 +305,19 @@ mod tests {
             person("Mohammad Reza", "Rezaei", "Ali", "1962", "Tehran"),
             person("محمدرضا", "Rezaie", "", "1341", "Karaj"),
         );
-        assert_eq!(c.gamma, [5, 5, NULL, 3, 1]);
+        assert_eq!(c.gamma, [5, 5, NULL, 3, 1, NULL]);
         assert_eq!(c.orientation, Orientation::AsWritten);
         let c = gamma(
             person("Reza", "Rezaei", "Ali", "1962", "Tehran"),
             person("Mohammad Reza", "Rezaei", "Ali", "1965", "Shiraz"),
         );
-        assert_eq!(c.gamma, [3, 6, 6, 1, 0]);
+        assert_eq!(c.gamma, [3, 6, 6, 1, 0, NULL]);
         let c = gamma(
             person("Hossein", "Karimi", "", "1960", ""),
             person("Hassan", "Karami", "", "1970", "Tabriz"),
         );
         assert!(c.gamma[0] < KEY_AGREES && c.gamma[1] < KEY_AGREES, "{c:?}");
-        assert_eq!(&c.gamma[3..], &[0, NULL]);
+        assert_eq!(&c.gamma[3..5], &[0, NULL]);
     }
 
     proptest::proptest! {

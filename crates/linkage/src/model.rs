@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::block;
-use crate::compare::{Comparison, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, compare};
+use crate::compare::{Comparison, FIELD_COUNT, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, compare};
 use crate::prepare::{NONE, Table};
 
 /// Random pairs drawn to estimate `u`.
@@ -44,8 +44,8 @@ pub struct Session {
 /// A fitted model.
 #[derive(Clone, Debug)]
 pub struct Model {
-    pub m: [Vec<f64>; 5],
-    pub u: [Vec<f64>; 5],
+    pub m: [Vec<f64>; FIELD_COUNT],
+    pub u: [Vec<f64>; FIELD_COUNT],
     /// Chance that two records drawn at random are the same person.
     pub prior: f64,
     pub sessions: Vec<Session>,
@@ -76,7 +76,7 @@ impl Model {
     }
 
     /// Match weight without the term-frequency adjustment, per field, for explanations.
-    pub fn field_weights(&self, gamma: &Gamma) -> [Option<f64>; 5] {
+    pub fn field_weights(&self, gamma: &Gamma) -> [Option<f64>; FIELD_COUNT] {
         std::array::from_fn(|f| {
             (gamma[f] != NULL).then(|| {
                 let l = gamma[f] as usize;
@@ -95,15 +95,16 @@ pub fn probability(weight: f64) -> f64 {
 pub(crate) fn fit(table: &Table, seed: u64) -> Model {
     let n = table.records.len();
     let u = estimate_u(table, seed);
-    let m_start: [Vec<f64>; 5] = [
+    let m_start: [Vec<f64>; FIELD_COUNT] = [
         vec![0.02, 0.03, 0.05, 0.05, 0.05, 0.4, 0.4],
         vec![0.02, 0.03, 0.05, 0.05, 0.05, 0.4, 0.4],
         vec![0.02, 0.03, 0.05, 0.05, 0.05, 0.4, 0.4],
         vec![0.05, 0.1, 0.15, 0.7],
         vec![0.1, 0.2, 0.7],
+        vec![0.1, 0.9],
     ];
-    let mut sums: [Vec<f64>; 5] = LEVELS.map(|l| vec![0.0; l]);
-    let mut counts = [0usize; 5];
+    let mut sums: [Vec<f64>; FIELD_COUNT] = LEVELS.map(|l| vec![0.0; l]);
+    let mut counts = [0usize; FIELD_COUNT];
     let mut sessions = Vec::new();
     let mut first_session = None;
     for (i, rule) in block::TRAINING_RULES.iter().enumerate() {
@@ -111,7 +112,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
         let histogram = histogram(table, &pairs);
         let excluded = rule.fields;
         let fit = em(&histogram, &excluded, &u, &m_start);
-        for f in 0..5 {
+        for f in 0..FIELD_COUNT {
             if !excluded[f] {
                 for (sum, m) in sums[f].iter_mut().zip(&fit.m[f]) {
                     *sum += m;
@@ -130,7 +131,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
             match_share: fit.lambda,
         });
     }
-    let m: [Vec<f64>; 5] = std::array::from_fn(|f| {
+    let m: [Vec<f64>; FIELD_COUNT] = std::array::from_fn(|f| {
         if counts[f] == 0 {
             m_start[f].clone()
         } else {
@@ -142,7 +143,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
         Some((rule, matches)) => {
             // Share of true matches the first training key can find: both records have the
             // fields, and their keys agree.
-            let recall: f64 = (0..5)
+            let recall: f64 = (0..FIELD_COUNT)
                 .filter(|&f| rule.fields[f])
                 .map(|f| {
                     let present =
@@ -167,7 +168,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
 
 /// `u` from random pairs: the share of each level among pairs with the field on both sides,
 /// with one pseudo-count per level so that no level is impossible.
-fn estimate_u(table: &Table, seed: u64) -> [Vec<f64>; 5] {
+fn estimate_u(table: &Table, seed: u64) -> [Vec<f64>; FIELD_COUNT] {
     let n = table.records.len();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let total = n.saturating_mul(n.saturating_sub(1)) / 2;
@@ -179,9 +180,9 @@ fn estimate_u(table: &Table, seed: u64) -> [Vec<f64>; 5] {
         })
         .collect();
     let histogram = histogram(table, &pairs);
-    let mut counts: [Vec<f64>; 5] = LEVELS.map(|l| vec![1.0; l]);
+    let mut counts: [Vec<f64>; FIELD_COUNT] = LEVELS.map(|l| vec![1.0; l]);
     for (gamma, count) in &histogram {
-        for f in 0..5 {
+        for f in 0..FIELD_COUNT {
             if gamma[f] != NULL {
                 counts[f][gamma[f] as usize] += *count as f64;
             }
@@ -218,7 +219,7 @@ fn histogram(table: &Table, pairs: &[(u32, u32)]) -> Vec<(Gamma, u64)> {
 }
 
 struct Fit {
-    m: [Vec<f64>; 5],
+    m: [Vec<f64>; FIELD_COUNT],
     lambda: f64,
     iterations: usize,
     converged: bool,
@@ -228,9 +229,9 @@ struct Fit {
 /// with `u` fixed; fields in `excluded` take no part.
 fn em(
     histogram: &[(Gamma, u64)],
-    excluded: &[bool; 5],
-    u: &[Vec<f64>; 5],
-    start: &[Vec<f64>; 5],
+    excluded: &[bool; FIELD_COUNT],
+    u: &[Vec<f64>; FIELD_COUNT],
+    start: &[Vec<f64>; FIELD_COUNT],
 ) -> Fit {
     let mut m = start.clone();
     let mut lambda = 0.3;
@@ -244,11 +245,11 @@ fn em(
         };
     }
     for iteration in 1..=EM_MAX_ITERATIONS {
-        let mut matched: [Vec<f64>; 5] = std::array::from_fn(|f| vec![0.0; m[f].len()]);
+        let mut matched: [Vec<f64>; FIELD_COUNT] = std::array::from_fn(|f| vec![0.0; m[f].len()]);
         let mut matched_total = 0.0;
         for (gamma, count) in histogram {
             let (mut pm, mut pu) = (lambda, 1.0 - lambda);
-            for f in 0..5 {
+            for f in 0..FIELD_COUNT {
                 if !excluded[f] && gamma[f] != NULL {
                     pm *= m[f][gamma[f] as usize];
                     pu *= u[f][gamma[f] as usize];
@@ -257,7 +258,7 @@ fn em(
             let posterior = pm / (pm + pu);
             let weight = posterior * *count as f64;
             matched_total += weight;
-            for f in 0..5 {
+            for f in 0..FIELD_COUNT {
                 if !excluded[f] && gamma[f] != NULL {
                     matched[f][gamma[f] as usize] += weight;
                 }
@@ -265,7 +266,7 @@ fn em(
         }
         let new_lambda = matched_total / total;
         let mut change = (new_lambda - lambda).abs();
-        for f in 0..5 {
+        for f in 0..FIELD_COUNT {
             if excluded[f] {
                 continue;
             }
@@ -301,7 +302,7 @@ fn em(
 /// Names of the fields and levels with `m`, `u` and the weight, for `--json` and reports.
 pub fn describe(model: &Model) -> Vec<(String, String, f64, f64)> {
     let mut rows = Vec::new();
-    for f in 0..5 {
+    for f in 0..FIELD_COUNT {
         for l in 0..LEVELS[f] {
             rows.push((
                 FIELDS[f].to_owned(),
@@ -321,16 +322,18 @@ mod tests {
     #[test]
     fn em_recovers_m_from_a_mixture() {
         // Two fields of two levels: matches agree 90% of the time, non-matches 10%.
-        let u: [Vec<f64>; 5] = [
+        let u: [Vec<f64>; FIELD_COUNT] = [
             vec![0.9, 0.1],
             vec![0.9, 0.1],
+            vec![1.0],
             vec![1.0],
             vec![1.0],
             vec![1.0],
         ];
-        let start: [Vec<f64>; 5] = [
+        let start: [Vec<f64>; FIELD_COUNT] = [
             vec![0.5, 0.5],
             vec![0.5, 0.5],
+            vec![1.0],
             vec![1.0],
             vec![1.0],
             vec![1.0],
@@ -341,10 +344,10 @@ mod tests {
             for b in 0..2u8 {
                 let p = |x: u8, agree: f64| if x == 1 { agree } else { 1.0 - agree };
                 let share = lam * p(a, m1) * p(b, m1) + (1.0 - lam) * p(a, 0.1) * p(b, 0.1);
-                histogram.push(([a, b, NULL, NULL, NULL], (share * 1e6).round() as u64));
+                histogram.push(([a, b, NULL, NULL, NULL, NULL], (share * 1e6).round() as u64));
             }
         }
-        let fit = em(&histogram, &[false; 5], &u, &start);
+        let fit = em(&histogram, &[false; FIELD_COUNT], &u, &start);
         assert!(fit.converged);
         assert!((fit.lambda - lam).abs() < 1e-3, "{}", fit.lambda);
         assert!((fit.m[0][1] - m1).abs() < 1e-3);

@@ -84,6 +84,8 @@ pub(crate) struct Prepared {
     /// Earliest and latest Gregorian birth year.
     pub birth: Option<(i16, i16)>,
     pub place: Option<Place>,
+    /// The list the record comes from (interned), `NONE` when not given.
+    pub list: u32,
 }
 
 /// All records, prepared, with the interned strings and the term frequencies of name keys.
@@ -126,6 +128,7 @@ struct NameText {
 
 struct Raw {
     names: [NameText; 3],
+    list: String,
     initial: Option<char>,
     last_initial: Option<char>,
     birth: Option<(i16, i16)>,
@@ -170,6 +173,11 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
                 last_initial: r.last_initial,
                 birth: r.birth,
                 place,
+                list: if r.list.is_empty() {
+                    NONE
+                } else {
+                    interner.intern(r.list)
+                },
             });
         }
     }
@@ -202,6 +210,7 @@ fn raw(record: &InputRecord) -> Raw {
     let initial = first.tokens.first().and_then(|t| t.chars().next());
     let last_initial = last.tokens.first().and_then(|t| t.chars().next());
     Raw {
+        list: record.list.trim().to_owned(),
         initial,
         last_initial,
         names: [first, last, name_text(&record.father_name)],
