@@ -77,13 +77,17 @@ fn read_one(
     let reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_path(file)
-        .map_err(|e| LinkError::Input {
-            file: file.to_owned(),
-            row: 0,
-            field: String::new(),
-            reason: format!("cannot read the file: {e}"),
-        })?;
+        .map_err(|e| bad(file, 0, "", format!("cannot read the file: {e}")))?;
     read_from(reader, file, truth, records, origins, seen)
+}
+
+fn bad(file: &Path, row: u64, field: &str, reason: String) -> LinkError {
+    LinkError::Input {
+        file: file.to_owned(),
+        row,
+        field: field.to_owned(),
+        reason,
+    }
 }
 
 fn read_from<R: std::io::Read>(
@@ -94,12 +98,7 @@ fn read_from<R: std::io::Read>(
     origins: &mut Vec<Origin>,
     seen: &mut HashSet<String>,
 ) -> Result<(), LinkError> {
-    let bad = |row: u64, field: &str, reason: String| LinkError::Input {
-        file: file.to_owned(),
-        row,
-        field: field.to_owned(),
-        reason,
-    };
+    let bad = |row: u64, field: &str, reason: String| bad(file, row, field, reason);
     let headers = reader
         .headers()
         .map_err(|e| bad(0, "", format!("cannot read the header: {e}")))?

@@ -140,31 +140,40 @@ fn inputs(
                 _ if f.many => ("textarea", Vec::new()),
                 _ => ("text", Vec::new()),
             };
-            let mut help = f.help.to_string();
-            match f.ty {
-                Ty::Date => help.push_str(
-                    " — EDTF (1988, 1988-07, 1988-07/1988-09, 1988~) or Solar Hijri (مرداد ۱۳۶۷)",
-                ),
-                Ty::Ref(kinds) => help.push_str(&format!(
-                    " — the id of a {}",
+            let mut help = crate::i18n::field_help(f.help, lang).to_string();
+            let suffix = match f.ty {
+                Ty::Date => lang.t("help_date").to_string(),
+                Ty::Ref(kinds) => format!(
+                    "{} {}",
+                    lang.t("help_ref"),
                     kinds
                         .iter()
-                        .map(|k| k.as_str())
+                        .map(|&k| crate::i18n::kind_name(k, lang))
                         .collect::<Vec<_>>()
-                        .join(" or ")
-                )),
-                Ty::Names => help.push_str(" — one per line, in any script"),
-                Ty::Vocab(v) if f.many => help.push_str(&format!(
-                    " — one per line: {}",
+                        .join(&format!(" {} ", lang.t("or")))
+                ),
+                Ty::Names => lang.t("help_names").to_string(),
+                // English lists the ids; Persian the Persian labels, which the archive accepts
+                // as well.
+                Ty::Vocab(v) if f.many => format!(
+                    "{}: {}",
+                    lang.t("help_one_per_line"),
                     vocabularies()
                         .terms(v)
                         .iter()
-                        .map(|t| t.id.as_str())
+                        .map(|t| match lang {
+                            Lang::En => t.id.as_str(),
+                            Lang::Fa => t.fa.as_str(),
+                        })
                         .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-                _ if f.many => help.push_str(" — one per line"),
-                _ => {}
+                        .join(lang.t("list_sep"))
+                ),
+                _ if f.many => lang.t("help_one_per_line").to_string(),
+                _ => String::new(),
+            };
+            if !suffix.is_empty() {
+                help.push_str(" — ");
+                help.push_str(&suffix);
             }
             Input {
                 name: f.name.to_string(),
@@ -187,12 +196,12 @@ fn inputs(
     out.push(Input {
         name: "classification".into(),
         label: crate::i18n::field_label("classification", lang),
-        help: "who may see this record: public, restricted (researchers) or confidential (editors and admins)".into(),
+        help: lang.t("help_classification").into(),
         widget: "select",
         value: class,
         options: ["public", "restricted", "confidential"]
             .iter()
-            .map(|c| (c.to_string(), c.to_string()))
+            .map(|c| (c.to_string(), lang.t(c).to_string()))
             .collect(),
         required: true,
         error: String::new(),
@@ -451,4 +460,25 @@ async fn update(
     saved_or_refused(saved, &visitor, lang, edit_target(&id, &record), || {
         inputs(kind, Some(&record), &form, lang)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persian_forms_explain_every_field_in_persian() {
+        // Bits of the English suffixes and classification help.
+        let english = ["one per line", "the id of", "Solar Hijri", "who may see"];
+        for kind in Kind::ALL {
+            for input in inputs(kind, None, &HashMap::new(), Lang::Fa) {
+                assert!(
+                    !english.iter().any(|e| input.help.contains(e)),
+                    "{kind}.{}: {}",
+                    input.name,
+                    input.help
+                );
+            }
+        }
+    }
 }

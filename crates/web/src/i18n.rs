@@ -2,6 +2,8 @@
 //! remembered in a cookie. Only the interface is translated; user content keeps its own
 //! language and is marked `dir="auto"` so mixed Persian and Latin text renders correctly.
 
+use rightsdoc_model::Kind;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     En,
@@ -199,6 +201,25 @@ impl Lang {
                 "Every fact here is in a signed, append-only log; `rightsdoc verify` checks it.",
                 "هر واقعیت در اینجا در یک دفتر امضاشده و فقط‌افزودنی ثبت است؛ ‎`rightsdoc verify`‎ آن را وارسی می‌کند.",
             ),
+            // Form help: what forms.rs appends to a field's own help.
+            "help_date" => (
+                "EDTF (1988, 1988-07, 1988-07/1988-09, 1988~) or Solar Hijri (مرداد ۱۳۶۷)",
+                // The isolates keep the Latin examples in order inside right-to-left text.
+                "قالب EDTF (\u{2066}1988, 1988-07, 1988-07/1988-09, 1988~\u{2069}) یا تاریخ هجری خورشیدی (مرداد ۱۳۶۷)",
+            ),
+            "help_ref" => ("the id of a", "شناسهٔ یک"),
+            "or" => ("or", "یا"),
+            // Between list items; some Persian terms hold a comma themselves.
+            "list_sep" => (", ", "؛ "),
+            "help_names" => ("one per line, in any script", "هر نام در یک سطر، به هر خطی"),
+            "help_one_per_line" => ("one per line", "هر مورد در یک سطر"),
+            "help_classification" => (
+                "who may see this record: public, restricted (researchers) or confidential (editors and admins)",
+                "چه کسانی این سابقه را ببینند: عمومی، محدود (پژوهشگران) یا محرمانه (ویراستاران و مدیران)",
+            ),
+            "public" => ("public", "عمومی"),
+            "restricted" => ("restricted", "محدود"),
+            "confidential" => ("confidential", "محرمانه"),
             _ => ("?", "?"),
         };
         match self {
@@ -296,5 +317,247 @@ pub fn field_label(key: &str, lang: Lang) -> String {
     match lang {
         Lang::Fa if !fa.is_empty() => fa.to_string(),
         _ => crate::view::humanize(key),
+    }
+}
+
+/// A record kind's name, as form help names the kinds a reference may point to.
+pub fn kind_name(kind: Kind, lang: Lang) -> &'static str {
+    let fa = match kind {
+        Kind::Person => "فرد",
+        Kind::Organization => "سازمان",
+        Kind::Post => "سمت",
+        Kind::Place => "مکان",
+        Kind::Event => "رویداد",
+        Kind::Act => "اقدام",
+        Kind::Involvement => "دخالت",
+        Kind::Detention => "بازداشت",
+        Kind::Source => "منبع",
+        Kind::List => "فهرست",
+        Kind::Review => "بررسی",
+        Kind::Recommendation => "توصیه",
+        Kind::Figure => "آمار",
+        Kind::Evidence => "مدرک",
+        Kind::Match => "تطبیق",
+    };
+    match lang {
+        Lang::En => kind.as_str(),
+        Lang::Fa => fa,
+    }
+}
+
+/// A field's help (`Field::help` in the schema table) in the interface language. Keyed by the
+/// English text, so fields that share a help share its translation and a help reworded in the
+/// schema is caught by the test below instead of silently showing a stale translation.
+pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
+    if lang == Lang::En {
+        return english;
+    }
+    match english {
+        // Shared by several kinds.
+        "names in every script" => "نام‌ها به هر خطی",
+        "title" => "عنوان",
+        "where" => "کجا",
+        "when" => "زمان",
+        "when (EDTF)" => "زمان (EDTF)",
+        "state under review" => "دولت مورد بررسی",
+        "UPR cycle" => "دورهٔ بررسی دوره‌ای جهانی (UPR)",
+        "Working Group session" => "نشست کارگروه",
+        // A person's entry in a victim list.
+        "the list" => "فهرستی که نام در آن آمده است",
+        "the row, number or page of this person in the list" => {
+            "ردیف، شماره یا صفحهٔ این فرد در فهرست"
+        }
+        "the name exactly as the list gives it" => "نام، دقیقاً همان‌گونه که در فهرست آمده است",
+        // A site's status.
+        "state of the site" => "وضعیت محل",
+        "when this status was observed or began" => "زمانی که این وضعیت مشاهده شد یا آغاز شد",
+        // An implementation assessment.
+        "implementation status" => "وضعیت اجرا",
+        "what was assessed, when not a single recommendation" => {
+            "آنچه ارزیابی شده است، اگر یک توصیهٔ واحد نباشد"
+        }
+        "the source that made the assessment" => "منبعی که ارزیابی را انجام داده است",
+        "date of the assessment" => "تاریخ ارزیابی",
+        // A reported figure.
+        "the figure" => "رقم گزارش‌شده",
+        "low end of a range" => "کران پایین بازه",
+        "high end of a range" => "کران بالای بازه",
+        "documented minimum, estimate, claim…" => "حداقل مستند، برآورد، ادعا…",
+        // Match.
+        "the two person records that may be one person" => {
+            "دو سابقهٔ فردی که ممکن است از آنِ یک نفر باشند"
+        }
+        "proposed, same person, different people or deferred" => {
+            "پیشنهادشده، همان شخص، اشخاص متفاوت یا معوق"
+        }
+        "the linkage model's probability that the two are one person" => {
+            "احتمال یکی بودن این دو نفر به برآورد مدل پیوند سوابق"
+        }
+        "field by field, what speaks for and against the match" => {
+            "فیلد به فیلد، آنچه به سود و به زیان یکی بودن این دو سابقه است"
+        }
+        "how the candidate was found" => "این جفت چگونه یافته شد",
+        // Person.
+        "names in every script and spelling" => "نام‌ها به هر خط و هر املایی",
+        "sex" => "جنس",
+        "date of birth (EDTF)" => "تاریخ تولد (EDTF)",
+        "date of death (EDTF)" => "تاریخ مرگ (EDTF)",
+        "place of birth" => "محل تولد",
+        "home town or place as a list gives it (free text)" => {
+            "شهر یا محل، همان‌گونه که فهرست ذکر کرده است (متن آزاد)"
+        }
+        "father's name, as used in Iranian records" => {
+            "نام پدر، چنان‌که در اسناد ایرانی به کار می‌رود"
+        }
+        "nationality" => "ملیت",
+        "ethnicity (sensitive)" => "قومیت (حساس)",
+        "religion or belief (sensitive)" => "دین یا باور (حساس)",
+        "affiliation attributed to the person (sensitive)" => {
+            "وابستگی سیاسی نسبت‌داده‌شده به این فرد (حساس)"
+        }
+        "occupation" => "شغل",
+        "photograph" => "عکس",
+        "victim lists this person appears on" => {
+            "فهرست‌های قربانیان که نام این فرد در آن‌ها آمده است"
+        }
+        // Organization.
+        "kind of organization" => "نوع سازمان",
+        "the organization this one is part of" => "سازمانی که این سازمان بخشی از آن است",
+        "area of jurisdiction or operation" => "حوزهٔ صلاحیت یا فعالیت",
+        "when it existed (EDTF interval)" => "دوره‌ای که وجود داشته است (بازهٔ EDTF)",
+        // Post.
+        "who held the post" => "کسی که این سمت را داشته است",
+        "the post, e.g. \"Head of the Judiciary\"" => "سمت، مثلاً «رئیس قوهٔ قضاییه»",
+        "when (EDTF interval; `2021/..` = still holds it)" => {
+            "زمان (بازهٔ EDTF؛ \u{2066}`2021/..`\u{2069} یعنی هنوز در این سمت است)"
+        }
+        // Place.
+        "kind of place" => "نوع مکان",
+        "WGS84 position" => "موقعیت جغرافیایی (WGS84)",
+        "the place this one lies in" => "مکانی که این مکان در آن قرار دارد",
+        "status history (intact, damaged, built over…)" => {
+            "تاریخچهٔ وضعیت (دست‌نخورده، آسیب‌دیده، زیر ساخت‌وساز…)"
+        }
+        // Event.
+        "title in Persian" => "عنوان به فارسی",
+        "the larger event this is part of" => "رویداد بزرگ‌تری که این رویداد بخشی از آن است",
+        "violations in this event" => "نقض‌های حقوق بشر در این رویداد",
+        "what happened" => "شرح آنچه رخ داد",
+        // Act.
+        "the person it was done to" => "فردی که این اقدام علیه او انجام شد",
+        "the violation" => "نوع نقض",
+        "the event it belongs to" => "رویدادی که این اقدام بخشی از آن است",
+        "date of the alleged offence (for juvenile-offender status)" => {
+            "تاریخ جرم منتسب (برای تشخیص اینکه فرد هنگام جرم زیر ۱۸ سال بوده است)"
+        }
+        "age at the alleged offence, where a source states it" => {
+            "سن هنگام جرم منتسب، اگر منبعی آن را ذکر کرده باشد"
+        }
+        "outcome" => "پیامد",
+        // Involvement.
+        "the person or organization" => "فرد یا سازمان",
+        "what they did" => "نقش او در رویداد یا اقدام",
+        "the event" => "رویداد",
+        "the act" => "اقدام",
+        // Detention.
+        "who was detained" => "فرد بازداشت‌شده",
+        "where held" => "محل نگهداری",
+        "arrest to release (EDTF interval)" => "از بازداشت تا آزادی (بازهٔ EDTF)",
+        "charges" => "اتهام‌ها",
+        "the court" => "دادگاه",
+        "the judge" => "قاضی",
+        "date of trial" => "تاریخ دادرسی",
+        "sentence" => "حکم",
+        "date of sentence" => "تاریخ صدور حکم",
+        "held for peaceful exercise of rights" => "بازداشت به سبب اعمال مسالمت‌آمیز حقوق خود",
+        "e.g. no lawyer, forced confession" => "مثلاً محرومیت از وکیل، اعتراف اجباری",
+        // Source.
+        "report, book, testimony…" => "گزارش، کتاب، شهادت…",
+        "publisher or author organization" => "ناشر یا سازمان پدیدآورنده",
+        "authors" => "نویسندگان",
+        "publication date (EDTF)" => "تاریخ انتشار (EDTF)",
+        "A–F" => "درجهٔ اعتبار منبع، از A تا F",
+        "where it can be read" => "نشانی‌ای که منبع در آن خواندنی است",
+        "an archived copy" => "نشانی نسخهٔ بایگانی‌شده",
+        "language code" => "کد زبان (مثلاً fa یا en)",
+        "the witness's identity (confidential unless stated)" => {
+            "هویت شاهد (محرمانه، مگر آنکه خلاف آن تعیین شود)"
+        }
+        "stored files of this source" => "پرونده‌های ذخیره‌شدهٔ این منبع",
+        // List.
+        "the source that published the list" => "منبعی که فهرست را منتشر کرده است",
+        "when compiled" => "زمان گردآوری",
+        "scope and method" => "دامنه و روش گردآوری",
+        // Review.
+        "date of the review" => "تاریخ بررسی",
+        "adoption of the outcome" => "تاریخ تصویب نتیجهٔ بررسی",
+        "UN symbol of the Working Group report" => "شمارهٔ سند سازمان ملل برای گزارش کارگروه",
+        "recommendations received" => "شمار توصیه‌های دریافتی",
+        "supported (accepted)" => "شمار توصیه‌های پذیرفته‌شده",
+        "partially supported" => "شمار توصیه‌های بخشی پذیرفته‌شده",
+        "noted (not accepted)" => "شمار توصیه‌های یادداشت‌شده (پذیرفته‌نشده)",
+        "implementation assessments of the cycle" => "ارزیابی‌های اجرای توصیه‌های این دوره",
+        // Recommendation.
+        "the review it was made in" => "بررسی‌ای که این توصیه در آن مطرح شد",
+        "paragraph number in the report" => "شمارهٔ بند در گزارش",
+        "states that made it" => "دولت‌هایی که این توصیه را مطرح کردند",
+        "the recommendation" => "متن توصیه",
+        "UPR Info issues" => "موضوع‌ها به دسته‌بندی UPR Info",
+        "UPR Info action category (5 = specific action)" => {
+            "دستهٔ اقدام به دسته‌بندی UPR Info (5 = اقدام مشخص)"
+        }
+        "the state's response" => "پاسخ دولت",
+        "implementation assessments over time" => "ارزیابی‌های اجرا در طول زمان",
+        // Figure.
+        "what is counted" => "آنچه شمرده می‌شود",
+        "country the figure is about" => "کشوری که این آمار به آن مربوط است",
+        "place the figure is about" => "مکانی که این آمار به آن مربوط است",
+        "event the figure is about" => "رویدادی که این آمار به آن مربوط است",
+        "period covered (EDTF)" => "دورهٔ زمانی تحت پوشش (EDTF)",
+        "reported values, each with its sources; conflicting values stay side by side" => {
+            "ارقام گزارش‌شده، هر یک با منابع خود؛ ارقام متعارض در کنار هم می‌مانند"
+        }
+        // Evidence.
+        "SHA-256 of the file" => "چکیدهٔ SHA-256 پرونده",
+        "bytes" => "اندازه به بایت",
+        "sniffed media type" => "نوع رسانه، تشخیص‌داده‌شده از محتوای پرونده",
+        "file name when acquired" => "نام پرونده هنگام دریافت",
+        "the source it belongs to" => "منبعی که این پرونده به آن تعلق دارد",
+        "when acquired" => "زمان دریافت",
+        _ => english,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rightsdoc_model::{Field, Ty};
+
+    /// Every field of every kind, nested objects' fields included.
+    fn all_fields(fields: &'static [Field], out: &mut Vec<&'static Field>) {
+        for f in fields {
+            out.push(f);
+            if let Ty::Object(inner) = f.ty {
+                all_fields(inner, out);
+            }
+        }
+    }
+
+    #[test]
+    fn every_field_has_persian_help() {
+        let mut fields = Vec::new();
+        for kind in Kind::ALL {
+            all_fields(kind.schema().fields, &mut fields);
+        }
+        for f in fields {
+            let fa = field_help(f.help, Lang::Fa);
+            assert_eq!(field_help(f.help, Lang::En), f.help);
+            assert!(
+                fa != f.help && fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                "no Persian help for {} ({:?})",
+                f.name,
+                f.help
+            );
+        }
     }
 }

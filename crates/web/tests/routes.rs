@@ -573,6 +573,13 @@ async fn editors_create_and_edit_records_through_forms_that_explain_refusals() {
     assert!(form.body.contains(r#"name="birth""#));
     assert!(form.body.contains(r#"<select id="f-sex""#));
     let csrf = csrf_of(&form);
+    let persian = get(&f.app, "/new/person?lang=fa", Some(&admin)).await;
+    assert!(
+        persian
+            .body
+            .contains("نام پدر، چنان‌که در اسناد ایرانی به کار می‌رود"),
+        "the Persian form explains its fields in Persian"
+    );
 
     // A bad date: refused, nothing written, the reason at the field, what was typed kept.
     let names = "Zahra+Kazemi%0A%D8%B2%D9%87%D8%B1%D8%A7+%DA%A9%D8%A7%D8%B8%D9%85%DB%8C";
