@@ -320,18 +320,19 @@ fn render_form(
 }
 
 /// Where a new record's form posts, and its heading.
-fn new_target(kind: Kind) -> (String, String) {
-    (
-        format!("/new/{}", kind.as_str()),
-        format!("New {}", humanize(kind.as_str()).to_lowercase()),
-    )
+fn new_target(kind: Kind, lang: Lang) -> (String, String) {
+    let heading = match lang {
+        Lang::En => format!("New {}", humanize(kind.as_str()).to_lowercase()),
+        Lang::Fa => format!("{} تازه", crate::i18n::kind_name(kind, lang)),
+    };
+    (format!("/new/{}", kind.as_str()), heading)
 }
 
 /// Where a record's edit form posts, and its heading.
-fn edit_target(id: &str, record: &Value) -> (String, String) {
+fn edit_target(id: &str, record: &Value, lang: Lang) -> (String, String) {
     (
         format!("/edit/{id}"),
-        format!("Edit {}", crate::reader::label_of(record)),
+        format!("{} {}", lang.t("edit"), crate::reader::label_of(record)),
     )
 }
 
@@ -376,7 +377,7 @@ async fn new_form(
     visitor.writer()?;
     let kind = kind_of(&kind)?;
     let (lang, _) = language(&params, &headers);
-    let (action, heading) = new_target(kind);
+    let (action, heading) = new_target(kind, lang);
     let inputs = inputs(kind, None, &HashMap::new(), lang);
     render_form(
         &visitor,
@@ -404,7 +405,7 @@ async fn create(
     value["kind"] = Value::String(kind.as_str().into());
     let writer = app.library.clone();
     let saved = blocking(move || writer.add(&user, value)).await;
-    saved_or_refused(saved, &visitor, lang, new_target(kind), || {
+    saved_or_refused(saved, &visitor, lang, new_target(kind, lang), || {
         inputs(kind, None, &form, lang)
     })
 }
@@ -424,7 +425,7 @@ async fn edit_form(
         .await?
         .ok_or(WebError::NotFound)?;
     let kind = Kind::from_id(&id).ok_or(WebError::NotFound)?;
-    let (action, heading) = edit_target(&id, &record);
+    let (action, heading) = edit_target(&id, &record, lang);
     let inputs = inputs(kind, Some(&record), &HashMap::new(), lang);
     render_form(
         &visitor,
@@ -457,9 +458,13 @@ async fn update(
     let writer = app.library.clone();
     let target = id.clone();
     let saved = blocking(move || writer.edit(&user, &target, &patch).map(|()| target)).await;
-    saved_or_refused(saved, &visitor, lang, edit_target(&id, &record), || {
-        inputs(kind, Some(&record), &form, lang)
-    })
+    saved_or_refused(
+        saved,
+        &visitor,
+        lang,
+        edit_target(&id, &record, lang),
+        || inputs(kind, Some(&record), &form, lang),
+    )
 }
 
 #[cfg(test)]

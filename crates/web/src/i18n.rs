@@ -84,6 +84,11 @@ impl Lang {
             "all" => ("All", "همه"),
             "sign_in" => ("Sign in", "ورود"),
             "edit" => ("Edit", "ویرایش"),
+            "save" => ("Save", "ذخیره"),
+            "locked_field" => (
+                "This field holds sourced or conflicting values; change it through the API or",
+                "این فیلد مقادیر مستند یا متعارض دارد؛ آن را از راه API یا این فرمان تغییر دهید:",
+            ),
             "timeline" => ("Timeline", "گاه‌شمار"),
             "date" => ("Date", "تاریخ"),
             "what" => ("What", "چه"),

@@ -78,9 +78,9 @@ const LISTS: [List; 4] = [
     List {
         name: "book",
         coverage: 0.4,
-        father: 0.85,
-        birth: 0.6,
-        place: 0.7,
+        father: 0.9,
+        birth: 0.8,
+        place: 0.8,
         full_only: 0.0,
         persian: 0.6,
         solar_hijri: 0.05,
@@ -88,9 +88,9 @@ const LISTS: [List; 4] = [
     List {
         name: "ngo",
         coverage: 0.5,
-        father: 0.5,
-        birth: 0.8,
-        place: 0.65,
+        father: 0.7,
+        birth: 0.9,
+        place: 0.8,
         full_only: 0.0,
         persian: 0.8,
         solar_hijri: 0.08,
@@ -98,9 +98,9 @@ const LISTS: [List; 4] = [
     List {
         name: "families",
         coverage: 0.2,
-        father: 0.7,
-        birth: 0.5,
-        place: 0.6,
+        father: 0.8,
+        birth: 0.7,
+        place: 0.7,
         full_only: 0.05,
         persian: 3.0,
         solar_hijri: 0.3,
@@ -108,10 +108,10 @@ const LISTS: [List; 4] = [
     List {
         name: "press",
         coverage: 0.3,
-        father: 0.3,
-        birth: 0.5,
-        place: 0.6,
-        full_only: 0.3,
+        father: 0.5,
+        birth: 0.7,
+        place: 0.7,
+        full_only: 0.2,
         persian: 0.6,
         solar_hijri: 0.05,
     },
@@ -330,7 +330,7 @@ fn person(rng: &mut ChaCha8Rng, tables: &Tables, id: u64) -> Person {
         Some(second) => (&MALE[rng.gen_range(0..2)], Some(second)),
         None => (given, None),
     };
-    let town_surname = rng.gen_bool(0.15).then(|| {
+    let town_surname = rng.gen_bool(0.3).then(|| {
         let province = rng.gen_range(0..PROVINCES.len());
         (province, rng.gen_range(0..PROVINCES[province].1.len()))
     });
@@ -363,7 +363,7 @@ fn write(
         if persian {
             persian_variant(rng, fa, arabic_keyboard)
         } else {
-            let pick = if rng.gen_bool(0.55) {
+            let pick = if rng.gen_bool(0.65) {
                 0
             } else {
                 rng.gen_range(0..latin.len())
