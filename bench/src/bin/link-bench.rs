@@ -50,8 +50,8 @@ enum Cmd {
         seed: u64,
         #[arg(long, default_value_t = 0.15)]
         persian_share: f64,
-        /// The match threshold both tools use.
-        #[arg(long, default_value_t = 0.5)]
+        /// The match threshold both tools use (rightsdoc's default).
+        #[arg(long, default_value_t = 0.2)]
         threshold: f64,
         /// Run rightsdoc only.
         #[arg(long)]

@@ -142,6 +142,8 @@ fn clerical_labels_override_the_model() {
         s(&out),
         "--review",
         s(&review),
+        "--threshold",
+        "0.5",
         "--json",
     ]);
     assert!(first["review_pairs"].as_u64().unwrap() > 2);
@@ -185,6 +187,8 @@ fn clerical_labels_override_the_model() {
         s(&out),
         "--labels",
         s(&labels),
+        "--threshold",
+        "0.5",
         "--json",
     ]);
     assert_eq!(second["labels"], 2, "the undecided row is skipped");
