@@ -529,7 +529,7 @@ async fn record(
                 actor: h.actor,
             })
             .collect();
-        let referrers = referrers(&reader, &id, lang)?;
+        let referring = reader.referrers(&id)?;
         // The place itself, or the places the record names, on the map.
         let mut places = vec![v.clone()];
         for pid in view::referenced_ids(&v) {
@@ -558,10 +558,11 @@ async fn record(
             Vec::new()
         };
         let (same_as, possible) = if kind == Kind::Person {
-            identities(&reader, &id)?
+            identities(&reader, &id, &referring)?
         } else {
             (Vec::new(), Vec::new())
         };
+        let referrers = referrers(referring, lang);
         let page = RecordPage {
             same_as,
             possible,
@@ -726,9 +727,13 @@ fn today() -> rightsdoc_model::dates::Day {
 
 /// The other records of a person's visible match records: those decided to be the same
 /// person, and those proposed or deferred.
-fn identities(reader: &Reader, id: &str) -> Result<(Vec<Link>, Vec<Link>), WebError> {
+fn identities(
+    reader: &Reader,
+    id: &str,
+    referring: &[(serde_json::Value, String)],
+) -> Result<(Vec<Link>, Vec<Link>), WebError> {
     let (mut same, mut open) = (Vec::new(), Vec::new());
-    for (m, _) in reader.referrers(id)? {
+    for (m, _) in referring {
         if m["kind"] != "match" {
             continue;
         }
@@ -759,10 +764,9 @@ fn identities(reader: &Reader, id: &str) -> Result<(Vec<Link>, Vec<Link>), WebEr
     Ok((same, open))
 }
 
-/// Visible records that refer to `id`, with the field that does.
-fn referrers(reader: &Reader, id: &str, lang: Lang) -> Result<Vec<Referrer>, WebError> {
-    Ok(reader
-        .referrers(id)?
+/// The visible records that refer to a record, with the field that does, for the page.
+fn referrers(referring: Vec<(serde_json::Value, String)>, lang: Lang) -> Vec<Referrer> {
+    referring
         .into_iter()
         .map(|(v, path)| Referrer {
             href: href(v["id"].as_str().unwrap_or_default()),
@@ -772,7 +776,7 @@ fn referrers(reader: &Reader, id: &str, lang: Lang) -> Result<Vec<Referrer>, Web
                 lang,
             ),
         })
-        .collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
