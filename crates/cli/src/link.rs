@@ -67,7 +67,7 @@ pub fn run(args: &LinkArgs, as_json: bool) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let (records, _) = read_csv_files(&args.inputs, args.truth.as_deref())?;
+    let records = read_csv_files(&args.inputs, args.truth.as_deref())?;
     let labels = match &args.labels {
         Some(path) => read_labels(path, &records)?,
         None => Labels::new(),

@@ -24,27 +24,19 @@ pub struct InputRecord {
     pub truth: Option<String>,
 }
 
-/// Where each record came from, for error messages: file and 1-based data row.
-#[derive(Clone, Debug)]
-pub struct Origin {
-    pub file: PathBuf,
-    pub row: u64,
-}
-
 /// Reads every file in order. Ids must be present and unique across all files; a missing `id`
 /// column, an empty id, a duplicate id or a missing truth column is an error naming the file,
 /// row and field. With `truth`, every row must have a value in that column.
 pub fn read_csv_files(
     files: &[PathBuf],
     truth: Option<&str>,
-) -> Result<(Vec<InputRecord>, Vec<Origin>), LinkError> {
+) -> Result<Vec<InputRecord>, LinkError> {
     let mut records = Vec::new();
-    let mut origins = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for file in files {
-        read_one(file, truth, &mut records, &mut origins, &mut seen)?;
+        read_one(file, truth, &mut records, &mut seen)?;
     }
-    Ok((records, origins))
+    Ok(records)
 }
 
 /// Reads one CSV held in memory (`name` only names it in errors), as [`read_csv_files`]
@@ -56,14 +48,7 @@ pub fn read_csv_bytes(
 ) -> Result<Vec<InputRecord>, LinkError> {
     let mut records = Vec::new();
     let reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    read_from(
-        reader,
-        name,
-        truth,
-        &mut records,
-        &mut Vec::new(),
-        &mut HashSet::new(),
-    )?;
+    read_from(reader, name, truth, &mut records, &mut HashSet::new())?;
     Ok(records)
 }
 
@@ -71,14 +56,13 @@ fn read_one(
     file: &Path,
     truth: Option<&str>,
     records: &mut Vec<InputRecord>,
-    origins: &mut Vec<Origin>,
     seen: &mut HashSet<String>,
 ) -> Result<(), LinkError> {
     let reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_path(file)
         .map_err(|e| bad(file, 0, "", format!("cannot read the file: {e}")))?;
-    read_from(reader, file, truth, records, origins, seen)
+    read_from(reader, file, truth, records, seen)
 }
 
 fn bad(file: &Path, row: u64, field: &str, reason: String) -> LinkError {
@@ -95,7 +79,6 @@ fn read_from<R: std::io::Read>(
     file: &Path,
     truth: Option<&str>,
     records: &mut Vec<InputRecord>,
-    origins: &mut Vec<Origin>,
     seen: &mut HashSet<String>,
 ) -> Result<(), LinkError> {
     let bad = |row: u64, field: &str, reason: String| bad(file, row, field, reason);
@@ -192,10 +175,6 @@ fn read_from<R: std::io::Read>(
             birth_date,
             place,
             truth,
-        });
-        origins.push(Origin {
-            file: file.to_owned(),
-            row: number,
         });
     }
     Ok(())

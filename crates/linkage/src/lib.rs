@@ -34,7 +34,7 @@ use std::path::PathBuf;
 pub use block::RuleReport;
 pub use cluster::{Clusters, Labels};
 pub use compare::{FIELDS, LEVEL_NAMES, Orientation};
-pub use input::{InputRecord, Origin, read_csv_bytes, read_csv_files};
+pub use input::{InputRecord, read_csv_bytes, read_csv_files};
 pub use model::{Model, probability};
 
 /// What went wrong, naming the file, row and field where there is one.
@@ -67,7 +67,8 @@ pub struct Options {
     pub max_block: usize,
     /// Seed of the random pairs that estimate `u` and of training samples.
     pub seed: u64,
-    /// Pairs at or above this probability are kept (for clustering and review).
+    /// Pairs at or above this probability, or the threshold if lower, are kept (for
+    /// clustering and review).
     pub keep: f64,
     /// Plain connected components instead of chaining-resistant clustering.
     pub components_only: bool,
@@ -115,13 +116,6 @@ pub struct Evidence {
 }
 
 impl Linked {
-    /// Probability that records `a` and `b` (input indices) are one person.
-    pub fn score(&self, a: u32, b: u32) -> f64 {
-        let t = &self.table;
-        let c = compare::compare(t, &t.records[a as usize], &t.records[b as usize]);
-        probability(self.model.weight(t, &c))
-    }
-
     /// How many pairs of records with the same `truth` blocking compares: with the number
     /// of true pairs, the recall of blocking alone (what no threshold can recover).
     pub fn blocked_true_pairs<T: PartialEq + Sync>(&self, truth: &[T], max_block: usize) -> u64 {

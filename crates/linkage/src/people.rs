@@ -4,22 +4,10 @@
 
 use std::collections::HashSet;
 
+use rightsdoc_model::field_text as text;
 use serde_json::Value;
 
 use crate::{InputRecord, Labels, Options, link};
-
-/// The text of a field however the archive wrote it: plain, wrapped with citations
-/// (`{"value": …}`), a date with its original (`{"edtf": …}`), or a list of conflicting
-/// values (the first counts).
-fn text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(items)) => text(items.first()),
-        Some(Value::Object(o)) => text(o.get("value").or_else(|| o.get("edtf"))),
-        _ => String::new(),
-    }
-}
 
 /// A person record as linkage input: the first name it lists as the full name, birth date,
 /// home town, father's name and the first list it appears on.

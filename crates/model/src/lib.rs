@@ -12,7 +12,7 @@ mod validate;
 pub mod vocab;
 
 pub use classification::Classification;
-pub use record::{NameEntry, Record, Reference, plain_str, redact};
+pub use record::{NameEntry, Record, Reference, field_text, plain_str, redact};
 pub use rightsdoc_dates as dates;
 pub use rightsdoc_names as names;
 pub use schema::{Field, Kind, KindSchema, Ty};

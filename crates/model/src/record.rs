@@ -140,6 +140,19 @@ pub fn plain_str(v: &Value) -> Option<&str> {
     }
 }
 
+/// The text of a field however a record writes it: plain, wrapped with citations
+/// (`{"value": …}`), a date with its original (`{"edtf": …}`), a number, or a list of values
+/// (conflicting values, several names: the first counts). Empty when absent.
+pub fn field_text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(items)) => field_text(items.first()),
+        Some(Value::Object(o)) => field_text(o.get("value").or_else(|| o.get("edtf"))),
+        _ => String::new(),
+    }
+}
+
 fn classification_of(v: &Value) -> Classification {
     v.get("classification")
         .and_then(Value::as_str)

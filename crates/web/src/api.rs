@@ -125,7 +125,7 @@ async fn history(
 
 /// Records of one kind, in id order.
 #[utoipa::path(get, path = "/api/v1/records", tag = "records",
-    params(("kind" = String, Query, description = "person, organization, post, place, event, act, involvement, detention, source, list, review, recommendation, figure or evidence"),
+    params(("kind" = String, Query, description = "person, organization, post, place, event, act, involvement, detention, source, list, review, recommendation, figure, evidence or match"),
         ("offset" = Option<usize>, Query, description = "records to skip"),
         ("limit" = Option<usize>, Query, description = "at most this many (default 100, at most 1000)")),
     responses((status = 200, description = "{total, offset, records}", body = Object),

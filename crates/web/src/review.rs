@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use rightsdoc_model::Kind;
+use rightsdoc_model::field_text as text;
 use rightsdoc_model::vocab::vocabularies;
 use serde_json::{Value, json};
 
@@ -66,16 +67,6 @@ fn term(decision: &str, lang: Lang) -> String {
             Lang::Fa => t.fa.clone(),
         },
     )
-}
-
-fn text(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(a)) => text(a.first()),
-        Some(Value::Object(o)) => text(o.get("value").or_else(|| o.get("edtf"))),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
 }
 
 fn side(id: &str, person: Option<&Value>, labels: &HashMap<String, String>, lang: Lang) -> Side {
