@@ -1,6 +1,7 @@
 //! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
 
 mod demo;
+mod estimate;
 mod link;
 mod progress;
 mod render;
@@ -208,6 +209,9 @@ enum Command {
     /// List the proposed matches, or decide one: `review mch_… --decide same|different|deferred`.
     /// Deciding `different` after `same` undoes the merge; every decision is in the log.
     Review(link::ReviewArgs),
+    /// Estimate how many people no list recorded (multiple systems estimation), from a table
+    /// of list overlaps or from the archive's own lists (--lists).
+    Estimate(estimate::EstimateArgs),
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -303,6 +307,9 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Link(args) => link::run(args, cli.json)?,
+        Command::Estimate(args) => {
+            estimate::run(args, || snapshot(dir, &actor, cli.clearance), cli.json)?
+        }
         Command::Dedupe(args) => {
             let mut archive = Archive::open(dir, &actor)?;
             link::dedupe(&mut archive, cli.clearance, args, cli.json)?;

@@ -174,6 +174,9 @@ pub struct Report {
     /// People documented on at least one list.
     pub observed: f64,
     pub lists: Vec<ListSize>,
+    /// The criterion models were ranked by (`BIC` or `AIC`), when several were fitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criterion: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<Search>,
     /// Chapman for every pair of lists (how strongly the lists depend on one another).
@@ -200,6 +203,7 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
         "Matching without error: each person is counted once across the lists. Missed matches make the estimate too high; people wrongly merged make it too low.".to_string(),
     ];
     let pairs = all_pairs(table);
+    let mut criterion_used = None;
     let (estimate, ci_low, ci_high, model, models, search, lcmcr_result) = match method {
         Method::Chapman => {
             if t != 2 {
@@ -310,6 +314,9 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
                 }
             };
             let criterion = request.criterion;
+            if fitted.len() > 1 {
+                criterion_used = Some(criterion.name().to_string());
+            }
             fitted.sort_by(|a, b| criterion.of(a).total_cmp(&criterion.of(b)));
             let limit = match request.selection {
                 Selection::Search => request.intervals_for,
@@ -362,6 +369,7 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
         model,
         models,
         observed,
+        criterion: criterion_used,
         lists: (0..t)
             .map(|j| ListSize {
                 name: table.lists()[j].clone(),
