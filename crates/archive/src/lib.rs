@@ -8,9 +8,11 @@
 //! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key.
 
 mod archive;
+mod backup;
 mod error;
 
 pub use archive::{Archive, HistoryEntry};
+pub use backup::BackupManifest;
 pub use error::ArchiveError;
 pub use rightsdoc_ledger::SignedCheckpoint;
 pub use rightsdoc_store::VerifyReport;

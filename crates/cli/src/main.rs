@@ -212,6 +212,12 @@ enum Command {
     /// Estimate how many people no list recorded (multiple systems estimation), from a table
     /// of list overlaps or from the archive's own lists (--lists).
     Estimate(estimate::EstimateArgs),
+    /// Copy the archive (log, keys, accounts, evidence files) to the new folder OUT,
+    /// consistently, even while a server or an import is writing to it.
+    Backup { out: PathBuf },
+    /// Restore a backup into the new folder given by --archive, verify it, and check its
+    /// log against the backup's manifest.
+    Restore { backup: PathBuf },
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -307,6 +313,38 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Link(args) => link::run(args, cli.json)?,
+        Command::Backup { out } => {
+            let m = Archive::open(dir, &actor)?.backup(out)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&m)?);
+            } else {
+                println!(
+                    "backed up {} operations ({} files, {} bytes) to {}; log root {}",
+                    m.operations,
+                    m.files,
+                    m.bytes,
+                    out.display(),
+                    m.root
+                );
+            }
+        }
+        Command::Restore { backup } => {
+            let (_, m, report) = Archive::restore(backup, dir, &actor)?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"archive": dir, "backup": m,
+                        "verified": {"operations": report.operations, "records": report.records}})
+                );
+            } else {
+                println!(
+                    "restored {} operations into {}; verified, log root {} as in the backup",
+                    m.operations,
+                    dir.display(),
+                    m.root
+                );
+            }
+        }
         Command::Estimate(args) => {
             estimate::run(args, || snapshot(dir, &actor, cli.clearance), cli.json)?
         }

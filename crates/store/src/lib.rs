@@ -16,6 +16,6 @@ pub mod verify;
 
 pub use error::StoreError;
 pub use projection::{NameRow, RecordRow, RefRow};
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteStore, snapshot_sqlite_file};
 pub use store::{Appended, Change, LogEntry, Store};
 pub use verify::{VerifyReport, verify};

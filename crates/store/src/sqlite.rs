@@ -35,6 +35,36 @@ pub struct SqliteStore {
     conn: Connection,
 }
 
+/// A consistent copy of the SQLite database at `source` (any SQLite file beside an archive,
+/// such as its accounts) into the new file `path`.
+pub fn snapshot_sqlite_file(source: &Path, path: &Path) -> Result<(), StoreError> {
+    let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", source.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    snapshot_connection(&conn, path)
+}
+
+/// `VACUUM INTO` reads one transaction's view of the database, so writers may go on; the
+/// copy is compact and has no WAL of its own.
+fn snapshot_connection(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    if path.exists() {
+        return Err(StoreError::Backend(format!(
+            "{} already exists; a snapshot is written to a new file",
+            path.display()
+        )));
+    }
+    let target = path
+        .to_str()
+        .ok_or_else(|| StoreError::Backend(format!("{}: not a UTF-8 path", path.display())))?;
+    conn.execute("VACUUM INTO ?1", [target])
+        .map_err(|e| StoreError::Backend(format!("cannot copy the database to {target}: {e}")))?;
+    // VACUUM INTO does not sync the new file; a backup must survive a power cut.
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| StoreError::Backend(format!("cannot sync {target}: {e}")))?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Open (creating if needed) the store file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
@@ -579,6 +609,10 @@ impl Store for SqliteStore {
             params![key, value],
         )?;
         Ok(())
+    }
+
+    fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
+        snapshot_connection(&self.conn, path)
     }
 
     fn check_storage(&self) -> Result<(), StoreError> {

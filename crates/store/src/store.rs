@@ -92,4 +92,9 @@ pub trait Store: HashReader + Send {
 
     /// The backend's own consistency check (SQLite: `PRAGMA integrity_check`).
     fn check_storage(&self) -> Result<(), StoreError>;
+
+    /// Write a consistent copy of the whole store to `path` (a new file), while other
+    /// processes may be writing: the copy holds exactly the operations committed when it
+    /// began.
+    fn snapshot_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
 }
