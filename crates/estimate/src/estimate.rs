@@ -9,7 +9,7 @@ use crate::loglinear::{Hierarchical, all_models, fit_hierarchical};
 use crate::models::{ClosedModel, FittedModel, Heterogeneity, fit_closed};
 use crate::profile::add_profile_interval;
 use crate::table::Table;
-use crate::two_lists::{TwoLists, Z_95, all_pairs, two_lists};
+use crate::two_lists::{TwoLists, Z_95, all_pairs, log_normal_interval, two_lists};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -389,12 +389,9 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
 /// is `exp(β0)`), Chao's log-normal interval for the behavioural models.
 fn add_interval(table: &Table, m: &mut FittedModel) {
     if m.name == "Mb" || m.name == "Mbh" {
-        let n = table.observed();
-        let f0 = m.estimate - n;
-        if f0 > 0.0 && m.stderr.is_finite() {
-            let c = (Z_95 * (1.0 + m.stderr * m.stderr / (f0 * f0)).ln().sqrt()).exp();
-            m.ci_low = Some(n + f0 / c);
-            m.ci_high = Some(n + f0 * c);
+        if let Some([low, high]) = log_normal_interval(table.observed(), m.estimate, m.stderr) {
+            m.ci_low = Some(low);
+            m.ci_high = Some(high);
             m.ci_method = Some("log-normal".into());
         }
     } else {

@@ -5,7 +5,7 @@
 //! unobserved cell is what it would need.
 
 use crate::EstimateError;
-use crate::models::{FittedModel, Heterogeneity, fit_design};
+use crate::models::{FittedModel, Heterogeneity, fit_design, warn_if_biased};
 use crate::table::Table;
 
 /// A hierarchical model over `t` lists: the set of its interaction terms (bit `j` of a term =
@@ -285,14 +285,7 @@ pub fn fit_hierarchical(
         name = format!("{name}+h={}", h.label());
     }
     let mut fitted = fit_design(table, &name, design, chao)?;
-    if let Some(bias) = fitted.bias
-        && bias.abs() > 0.1 * fitted.estimate
-    {
-        fitted.warnings.push(format!(
-            "the estimate's asymptotic bias ({bias:.1}) is more than a tenth of the estimate ({:.1}): the table is too thin for this model to be trusted",
-            fitted.estimate
-        ));
-    }
+    warn_if_biased(&mut fitted);
     Ok(fitted)
 }
 

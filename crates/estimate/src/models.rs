@@ -317,18 +317,20 @@ pub fn fit_closed(table: &Table, model: ClosedModel) -> Result<FittedModel, Esti
         }
         _ => {}
     }
-    if let Some(bias) = fitted.bias
-        && bias.abs() > 0.1 * fitted.estimate
-    {
-        fitted.warnings.push(large_bias(bias, fitted.estimate));
-    }
+    warn_if_biased(&mut fitted);
     Ok(fitted)
 }
 
-fn large_bias(bias: f64, estimate: f64) -> String {
-    format!(
-        "the estimate's asymptotic bias ({bias:.1}) is more than a tenth of the estimate ({estimate:.1}): the table is too thin for this model to be trusted"
-    )
+/// Rcapture's warning when the asymptotic bias exceeds a tenth of the estimate.
+pub(crate) fn warn_if_biased(fitted: &mut FittedModel) {
+    if let Some(bias) = fitted.bias
+        && bias.abs() > 0.1 * fitted.estimate
+    {
+        fitted.warnings.push(format!(
+            "the estimate's asymptotic bias ({bias:.1}) is more than a tenth of the estimate ({:.1}): the table is too thin for this model to be trusted",
+            fitted.estimate
+        ));
+    }
 }
 
 fn quadratic(g: &[f64], v: &[Vec<f64>]) -> f64 {

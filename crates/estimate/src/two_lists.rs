@@ -45,13 +45,7 @@ pub fn two_lists(table: &Table, a: usize, b: usize) -> TwoLists {
     let chapman = (n1 + 1.0) * (n2 + 1.0) / (m + 1.0) - 1.0;
     let var = (n1 + 1.0) * (n2 + 1.0) * (n1 - m) * (n2 - m) / ((m + 1.0).powi(2) * (m + 2.0));
     let se = var.sqrt();
-    let f0 = chapman - observed;
-    let ci = if f0 > 0.0 {
-        let c = (Z_95 * (1.0 + var / (f0 * f0)).ln().sqrt()).exp();
-        [observed + f0 / c, observed + f0 * c]
-    } else {
-        [observed, observed]
-    };
+    let ci = log_normal_interval(observed, chapman, se).unwrap_or([observed, observed]);
     TwoLists {
         lists: [table.lists()[a].clone(), table.lists()[b].clone()],
         n1,
@@ -65,6 +59,17 @@ pub fn two_lists(table: &Table, a: usize, b: usize) -> TwoLists {
         wald_ci: [chapman - Z_95 * se, chapman + Z_95 * se],
         ci,
     }
+}
+
+/// Chao's (1987) interval: the unseen `f0 = N − n` taken as log-normal, so the interval never
+/// reaches below the `observed`: `n + f0 / C` to `n + f0 C`, `C = exp(1.96 sqrt(log(1 + se² / f0²)))`.
+pub fn log_normal_interval(observed: f64, estimate: f64, se: f64) -> Option<[f64; 2]> {
+    let f0 = estimate - observed;
+    if !(f0 > 0.0 && se.is_finite()) {
+        return None;
+    }
+    let c = (Z_95 * (1.0 + se * se / (f0 * f0)).ln().sqrt()).exp();
+    Some([observed + f0 / c, observed + f0 * c])
 }
 
 /// Every pair of lists, in order (1,2), (1,3), …
