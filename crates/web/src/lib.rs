@@ -16,6 +16,7 @@ pub mod reader;
 mod review;
 mod session;
 mod upload;
+mod estimate;
 mod upr;
 mod view;
 
@@ -53,6 +54,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(session::routes())
         .merge(forms::routes())
         .merge(upr::routes())
+        .merge(estimate::routes())
         .merge(review::routes())
         .merge(upload::routes())
         .with_state(app);

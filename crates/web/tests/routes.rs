@@ -37,6 +37,7 @@ struct Fixture {
     /// A proposed match of two public people, and one that involves the confidential person.
     public_match: String,
     secret_match: String,
+    lists: [String; 2],
 }
 
 fn fixture() -> Fixture {
@@ -48,13 +49,20 @@ fn fixture() -> Fixture {
         json!({"kind": "source", "title": "Testimony", "source_type": "testimony",
         "witness": "CANARY-CONF-WITNESS"}),
     );
+    // Two victim lists, for the estimate page: the victim on both, two others on one each,
+    // and the confidential person on the first.
+    let list_a = add(json!({"kind": "list", "title": "Book of names"}));
+    let list_b = add(json!({"kind": "list", "title": "NGO list"}));
     let victim = add(json!({"kind": "person",
         "names": ["Public Name", {"value": "CANARY-RESTRICTED-ALIAS", "classification": "restricted"}],
-        "religion": "CANARY-RESTRICTED-RELIGION", "citations": [testimony]}));
+        "religion": "CANARY-RESTRICTED-RELIGION", "citations": [testimony],
+        "lists": [{"list": list_a}, {"list": list_b}]}));
     let secret = add(json!({"kind": "person", "names": ["CANARY-CONF-RECORD"],
-        "classification": "confidential"}));
-    let persian = add(json!({"kind": "person", "names": [{"value": "محمد رضایی", "lang": "fa"}]}));
-    let xss = add(json!({"kind": "person", "names": ["<script>alert(1)</script>"]}));
+        "classification": "confidential", "lists": [{"list": list_a}]}));
+    let persian = add(json!({"kind": "person", "names": [{"value": "محمد رضایی", "lang": "fa"}],
+        "lists": [{"list": list_a}]}));
+    let xss = add(json!({"kind": "person", "names": ["<script>alert(1)</script>"],
+        "lists": [{"list": list_b}]}));
     let event = add(json!({"kind": "event", "title": "Executions", "period": "1988"}));
     let act = add(json!({"kind": "act", "victim": victim, "event": event,
         "act_type": "execution", "date": "1988"}));
@@ -100,6 +108,7 @@ fn fixture() -> Fixture {
         event,
         public_match,
         secret_match,
+        lists: [list_a, list_b],
     }
 }
 
@@ -151,6 +160,9 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
     let mut uris: Vec<String> = vec![
         "/".into(),
         "/upr".into(),
+        "/estimate".into(),
+        format!("/estimate?l_{}=1&l_{}=1", f.lists[0], f.lists[1]),
+        format!("/estimate?l_{}=1&l_{}=1&method=lcmcr", f.lists[0], f.lists[1]),
         "/review".into(),
         "/matches".into(),
         "/places".into(),
@@ -1154,4 +1166,32 @@ async fn editors_decide_possible_duplicates_and_others_only_look() {
         .unwrap()
         .unwrap();
     assert_eq!(record["decision"], "different");
+}
+
+/// The estimate page counts people on the chosen lists, as the visitor may see them: the
+/// confidential person on the first list counts for an admin and not for anyone else.
+#[tokio::test]
+async fn the_estimate_page_counts_only_what_the_visitor_may_see() {
+    let f = fixture();
+    let uri = format!("/estimate?l_{}=1&l_{}=1", f.lists[0], f.lists[1]);
+    let page = get(&f.app, &uri, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Book of names") && page.body.contains("NGO list"));
+    assert!(
+        page.body.contains("of whom 3 are documented on at least one of the 2 lists"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Only two lists"));
+    let admin = sign_in_admin(&f).await;
+    let page = get(&f.app, &uri, Some(&admin)).await;
+    assert!(
+        page.body.contains("of whom 4 are documented"),
+        "{}",
+        page.body
+    );
+    // Without lists chosen, the page offers them and estimates nothing.
+    let page = get(&f.app, "/estimate?lang=fa", None).await;
+    assert!(page.body.contains("dir=\"rtl\""));
+    assert!(page.body.contains("Book of names") && !page.body.contains("An estimated"));
 }
