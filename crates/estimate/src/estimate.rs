@@ -197,6 +197,12 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
         Method::Auto => Method::Loglinear,
         m => m,
     };
+    if let Some(j) = (0..t).find(|&j| table.list_size(j) == 0.0) {
+        return Err(EstimateError::Input(format!(
+            "list `{}` names nobody in this table; leave it out (an empty list says nothing about how lists overlap)",
+            table.lists()[j]
+        )));
+    }
     let mut warnings = table_warnings(table);
     let mut assumptions = vec![
         "Closed population: every list covers the same people over the same period; nobody entered or left the population between the lists.".to_string(),
@@ -317,7 +323,17 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
             if fitted.len() > 1 {
                 criterion_used = Some(criterion.name().to_string());
             }
-            fitted.sort_by(|a, b| criterion.of(a).total_cmp(&criterion.of(b)));
+            // Models the data identify first, each group by the criterion.
+            fitted.sort_by(|a, b| {
+                b.identified
+                    .cmp(&a.identified)
+                    .then(criterion.of(a).total_cmp(&criterion.of(b)))
+            });
+            if fitted.len() > 1 && !fitted[0].identified {
+                return Err(EstimateError::Fit(
+                    "no model fitted to this table identifies the total: every one ends on a boundary (empty capture patterns fitted as nobody) or below the number observed. Combine sparse lists, or add lists that overlap".into(),
+                ));
+            }
             let limit = match request.selection {
                 Selection::Search => request.intervals_for,
                 _ => usize::MAX,
@@ -553,7 +569,7 @@ fn model_uncertainty(sorted: &[FittedModel], criterion: Criterion) -> Option<Str
     let best = criterion.of(&sorted[0]);
     let close: Vec<&FittedModel> = sorted
         .iter()
-        .take_while(|m| criterion.of(m) - best <= 2.0)
+        .take_while(|m| m.identified && criterion.of(m) - best <= 2.0)
         .collect();
     if close.len() < 2 {
         return None;

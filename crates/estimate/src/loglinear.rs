@@ -5,7 +5,7 @@
 //! unobserved cell is what it would need.
 
 use crate::EstimateError;
-use crate::models::{FittedModel, Heterogeneity, fit_design, warn_if_biased};
+use crate::models::{FittedModel, Heterogeneity, check_identified, fit_design, warn_if_biased};
 use crate::table::Table;
 
 /// A hierarchical model over `t` lists: the set of its interaction terms (bit `j` of a term =
@@ -286,6 +286,7 @@ pub fn fit_hierarchical(
     }
     let mut fitted = fit_design(table, &name, design, chao)?;
     warn_if_biased(&mut fitted);
+    check_identified(&mut fitted, table, true);
     Ok(fitted)
 }
 

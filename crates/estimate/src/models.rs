@@ -252,6 +252,10 @@ pub struct FittedModel {
     pub coefficients: Vec<(String, f64)>,
     /// Plain-language notes about this fit (not converged, large bias, aliased terms).
     pub warnings: Vec<String>,
+    /// Whether the data identify the estimate: false when the fit ends on a boundary (an
+    /// empty capture pattern or the unobserved cell fitted as nobody), or the estimate is
+    /// below the number observed. Such models are listed but never chosen.
+    pub identified: bool,
     /// The 95% interval, when computed.
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
@@ -318,7 +322,47 @@ pub fn fit_closed(table: &Table, model: ClosedModel) -> Result<FittedModel, Esti
         _ => {}
     }
     warn_if_biased(&mut fitted);
+    check_identified(
+        &mut fitted,
+        table,
+        !matches!(model, ClosedModel::Mb | ClosedModel::Mbh),
+    );
     Ok(fitted)
+}
+
+/// Marks a fit whose estimate the data do not identify (see [`FittedModel::identified`]).
+/// `unseen_is_intercept`: the unobserved cell is `exp(β0)` (every model but Mb and Mbh).
+pub(crate) fn check_identified(fitted: &mut FittedModel, table: &Table, unseen_is_intercept: bool) {
+    let n = table.observed();
+    let empty_fitted_away = table
+        .counts()
+        .iter()
+        .zip(&fitted.fit.fitted)
+        .any(|(&y, &mu)| y == 0.0 && mu < 1e-6);
+    let unseen_away = unseen_is_intercept && fitted.fit.coefficients[0].exp() < 1e-3;
+    let reason = if !(fitted.estimate.is_finite() && fitted.stderr.is_finite()) {
+        Some("its estimate is not finite".to_string())
+    } else if fitted.estimate < n * (1.0 - 1e-9) {
+        Some(format!(
+            "its estimate ({:.1}) is below the {n} people observed",
+            fitted.estimate
+        ))
+    } else if empty_fitted_away {
+        Some(
+            "it fits an empty capture pattern as exactly nobody, so its estimate rests on no data"
+                .to_string(),
+        )
+    } else if unseen_away {
+        Some("it puts nobody outside the lists, a boundary fit".to_string())
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        fitted.identified = false;
+        fitted.warnings.push(format!(
+            "the data do not identify this model's estimate: {reason}; it is never chosen as the best"
+        ));
+    }
 }
 
 /// Rcapture's warning when the asymptotic bias exceeds a tenth of the estimate.
@@ -404,6 +448,7 @@ pub(crate) fn fit_design(
         eta_removed,
         coefficients,
         warnings,
+        identified: true,
         ci_low: None,
         ci_high: None,
         ci_method: None,
