@@ -144,7 +144,10 @@ impl Lang {
                 "کلاس‌های پنهان بیزی (LCMCR) به جای مدل‌های لگ‌خطی",
             ),
             "estimate_run" => ("Estimate", "برآورد"),
-            "estimate_documented" => ("Documented on at least one list", "ثبت‌شده در دست‌کم یک فهرست"),
+            "estimate_documented" => (
+                "Documented on at least one list",
+                "ثبت‌شده در دست‌کم یک فهرست",
+            ),
             "estimate_estimated" => ("Estimated in all", "برآورد کل"),
             "estimate_interval" => ("95% interval", "بازه ۹۵٪"),
             "estimate_method" => ("Method", "روش"),

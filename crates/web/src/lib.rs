@@ -8,6 +8,7 @@
 pub mod accounts;
 mod api;
 mod error;
+mod estimate;
 mod forms;
 mod i18n;
 mod map;
@@ -16,7 +17,6 @@ pub mod reader;
 mod review;
 mod session;
 mod upload;
-mod estimate;
 mod upr;
 mod view;
 

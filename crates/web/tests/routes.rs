@@ -59,10 +59,14 @@ fn fixture() -> Fixture {
         "lists": [{"list": list_a}, {"list": list_b}]}));
     let secret = add(json!({"kind": "person", "names": ["CANARY-CONF-RECORD"],
         "classification": "confidential", "lists": [{"list": list_a}]}));
-    let persian = add(json!({"kind": "person", "names": [{"value": "محمد رضایی", "lang": "fa"}],
-        "lists": [{"list": list_a}]}));
-    let xss = add(json!({"kind": "person", "names": ["<script>alert(1)</script>"],
-        "lists": [{"list": list_b}]}));
+    let persian = add(
+        json!({"kind": "person", "names": [{"value": "محمد رضایی", "lang": "fa"}],
+        "lists": [{"list": list_a}]}),
+    );
+    let xss = add(
+        json!({"kind": "person", "names": ["<script>alert(1)</script>"],
+        "lists": [{"list": list_b}]}),
+    );
     let event = add(json!({"kind": "event", "title": "Executions", "period": "1988"}));
     let act = add(json!({"kind": "act", "victim": victim, "event": event,
         "act_type": "execution", "date": "1988"}));
@@ -162,7 +166,10 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
         "/upr".into(),
         "/estimate".into(),
         format!("/estimate?l_{}=1&l_{}=1", f.lists[0], f.lists[1]),
-        format!("/estimate?l_{}=1&l_{}=1&method=lcmcr", f.lists[0], f.lists[1]),
+        format!(
+            "/estimate?l_{}=1&l_{}=1&method=lcmcr",
+            f.lists[0], f.lists[1]
+        ),
         "/review".into(),
         "/matches".into(),
         "/places".into(),
@@ -1178,7 +1185,8 @@ async fn the_estimate_page_counts_only_what_the_visitor_may_see() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Book of names") && page.body.contains("NGO list"));
     assert!(
-        page.body.contains("of whom 3 are documented on at least one of the 2 lists"),
+        page.body
+            .contains("of whom 3 are documented on at least one of the 2 lists"),
         "{}",
         page.body
     );
