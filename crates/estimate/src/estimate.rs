@@ -121,10 +121,39 @@ pub struct ModelRow {
     pub ci_method: Option<String>,
     /// The criterion's distance from the best model (0 for the best).
     pub delta: Option<f64>,
+    /// False when the data do not identify this model's estimate (see the warnings); such
+    /// models come after the others and are never chosen.
+    pub identified: bool,
     pub warnings: Vec<String>,
 }
 
 impl ModelRow {
+    /// A row for an estimator that is not a fitted log-linear model (Chapman, LCMCR).
+    fn estimator(
+        name: &str,
+        estimate: f64,
+        stderr: f64,
+        ci: [f64; 2],
+        ci_method: &str,
+        warnings: Vec<String>,
+    ) -> ModelRow {
+        ModelRow {
+            name: name.into(),
+            estimate,
+            stderr: Some(stderr),
+            deviance: None,
+            df: None,
+            aic: None,
+            bic: None,
+            ci_low: Some(ci[0]),
+            ci_high: Some(ci[1]),
+            ci_method: Some(ci_method.into()),
+            delta: None,
+            identified: true,
+            warnings,
+        }
+    }
+
     fn from_fit(m: &FittedModel, delta: Option<f64>) -> ModelRow {
         ModelRow {
             name: m.name.clone(),
@@ -138,6 +167,7 @@ impl ModelRow {
             ci_high: m.ci_high,
             ci_method: m.ci_method.clone(),
             delta,
+            identified: m.identified,
             warnings: m.warnings.clone(),
         }
     }
@@ -221,35 +251,23 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
                 "The two lists are independent: being on one does not change the chance of being on the other, and everyone had the same chance to be listed. With two lists nothing in the data can check this.".into(),
             );
             let c = two_lists(table, 0, 1);
-            let mut rows = vec![ModelRow {
-                name: "Chapman".into(),
-                estimate: c.chapman,
-                stderr: Some(c.se_chapman),
-                deviance: None,
-                df: None,
-                aic: None,
-                bic: None,
-                ci_low: Some(c.ci[0]),
-                ci_high: Some(c.ci[1]),
-                ci_method: Some("log-normal".into()),
-                delta: None,
-                warnings: Vec::new(),
-            }];
+            let mut rows = vec![ModelRow::estimator(
+                "Chapman",
+                c.chapman,
+                c.se_chapman,
+                c.ci,
+                "log-normal",
+                Vec::new(),
+            )];
             if let (Some(lp), Some(se)) = (c.lincoln_petersen, c.se_lincoln_petersen) {
-                rows.push(ModelRow {
-                    name: "Lincoln-Petersen".into(),
-                    estimate: lp,
-                    stderr: Some(se),
-                    deviance: None,
-                    df: None,
-                    aic: None,
-                    bic: None,
-                    ci_low: Some(lp - Z_95 * se),
-                    ci_high: Some(lp + Z_95 * se),
-                    ci_method: Some("wald".into()),
-                    delta: None,
-                    warnings: Vec::new(),
-                });
+                rows.push(ModelRow::estimator(
+                    "Lincoln-Petersen",
+                    lp,
+                    se,
+                    [lp - Z_95 * se, lp + Z_95 * se],
+                    "wald",
+                    Vec::new(),
+                ));
             }
             if c.both == 0.0 {
                 warnings.push("Nobody is on both lists: without any overlap the estimate is only a rough upper figure.".into());
@@ -271,20 +289,14 @@ pub fn estimate(table: &Table, request: &Request) -> Result<Report, EstimateErro
             let result = lcmcr(table, &request.lcmcr)?;
             warnings.extend(result.warnings.iter().cloned());
             let name = format!("LCMCR K={}", result.options.k);
-            let row = ModelRow {
-                name: name.clone(),
-                estimate: result.median,
-                stderr: Some(result.sd),
-                deviance: None,
-                df: None,
-                aic: None,
-                bic: None,
-                ci_low: Some(result.ci_low),
-                ci_high: Some(result.ci_high),
-                ci_method: Some("posterior".into()),
-                delta: None,
-                warnings: result.warnings.clone(),
-            };
+            let row = ModelRow::estimator(
+                &name,
+                result.median,
+                result.sd,
+                [result.ci_low, result.ci_high],
+                "posterior",
+                result.warnings.clone(),
+            );
             (
                 result.median,
                 Some(result.ci_low),
