@@ -12,6 +12,8 @@ const CONFIG: &str = "rightsdoc.toml";
 const DB: &str = "archive.db";
 const SIGNING_KEY: &str = "keys/signing.key";
 const VERIFIER_KEY: &str = "keys/verifier.key";
+/// The local blob store (evidence files), see `rightsdoc_blobs::LocalBlobs`.
+pub(crate) const BLOBS: &str = "blobs";
 
 #[derive(Serialize, Deserialize)]
 struct Config {
@@ -39,6 +41,7 @@ pub struct Archive {
     origin: String,
     store: Box<dyn Store>,
     actor: String,
+    blobs: rightsdoc_blobs::LocalBlobs,
 }
 
 impl Archive {
@@ -48,6 +51,7 @@ impl Archive {
             return Err(ArchiveError::AlreadyExists(dir.to_path_buf()));
         }
         fs::create_dir_all(dir.join("keys")).map_err(ArchiveError::io(dir))?;
+        fs::create_dir_all(dir.join(BLOBS)).map_err(ArchiveError::io(dir.join(BLOBS)))?;
         let mut id = [0u8; 8];
         rand::thread_rng().fill_bytes(&mut id);
         let origin = format!(
@@ -129,11 +133,15 @@ impl Archive {
             .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
         // A damaged key file is reported on open, not at the first verification.
         Verifier::new(&vkey)?;
+        // Archives made before the evidence store get its folder; a read-only copy still
+        // opens (and a write to it then says where it failed).
+        let _ = fs::create_dir_all(dir.join(BLOBS));
         Ok(Archive {
             dir: dir.to_path_buf(),
             origin: config.origin,
             store,
             actor: actor.to_string(),
+            blobs: rightsdoc_blobs::LocalBlobs::new(dir.join(BLOBS)),
         })
     }
 
@@ -147,6 +155,16 @@ impl Archive {
 
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// The evidence files (content addressed; `<archive>/blobs`).
+    pub fn blobs(&self) -> &dyn rightsdoc_blobs::BlobStore {
+        &self.blobs
+    }
+
+    /// Who this handle records as the actor of its operations.
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     /// Validate and create one record; returns it as stored.
@@ -181,7 +199,12 @@ impl Archive {
 
     /// [`Archive::add_many`] for records validated already (an importer validates every row
     /// to report on it; doing it twice would be a third of the import's work).
-    pub fn add_records(&mut self, records: Vec<Record>, context: &str) -> Result<(), ArchiveError> {
+    pub fn add_records(
+        &mut self,
+        mut records: Vec<Record>,
+        context: &str,
+    ) -> Result<(), ArchiveError> {
+        crate::evidence::inherit_classification(self.store.as_ref(), &mut records)?;
         let changes: Vec<Change> = records
             .into_iter()
             .map(|record| Change {
@@ -233,10 +256,14 @@ impl Archive {
             .store
             .record(id)?
             .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
-        let record = row
+        let mut record = row
             .record()?
             .apply_patch(patch)
             .map_err(ArchiveError::invalid(""))?;
+        crate::evidence::inherit_classification(
+            self.store.as_ref(),
+            std::slice::from_mut(&mut record),
+        )?;
         let op = Operation::now(
             &self.actor,
             Action::Edit,
@@ -244,12 +271,17 @@ impl Archive {
             id,
             record.to_value(),
         );
-        self.store.append(vec![Change {
+        // An evidence item made more secret takes its custody entries with it, in one write.
+        let follow =
+            crate::evidence::follow_classification(self.store.as_ref(), &self.actor, &record)?;
+        let mut changes = vec![Change {
             op,
             record: Some(record.clone()),
             expect_version: Some(row.version),
             skip_identical: false,
-        }])?;
+        }];
+        changes.extend(follow);
+        self.store.append(changes)?;
         Ok(record)
     }
 
@@ -359,7 +391,10 @@ impl Archive {
             .into());
         }
         let verifier = Verifier::new(&vkey)?;
-        Ok(verify(self.store.as_ref(), &verifier, extra)?)
+        let mut report = verify(self.store.as_ref(), &verifier, extra)?;
+        // Then every evidence file, re-hashed (the store does not hold them).
+        report.blobs = crate::evidence::verify_blobs(self)?;
+        Ok(report)
     }
 
     /// Visit every current record (optionally of one kind) that a reader with `clearance` may

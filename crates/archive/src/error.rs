@@ -17,6 +17,8 @@ pub enum ArchiveError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] rightsdoc_blobs::BlobError),
     #[error("checkpoint: {0}")]
     Checkpoint(#[from] rightsdoc_ledger::CheckpointError),
     #[error("{path}: {error}")]

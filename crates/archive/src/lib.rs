@@ -5,14 +5,18 @@
 //! Layout of an archive folder:
 //! - `rightsdoc.toml`: format version, log origin, which store holds the data;
 //! - `archive.db`: the SQLite store (log, tree, checkpoints, projections);
-//! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key.
+//! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key;
+//! - `blobs/`: the evidence files, stored once under their SHA-256 (`rightsdoc_blobs::LocalBlobs`).
 
 mod archive;
 mod backup;
 mod error;
+mod evidence;
 
 pub use archive::{Archive, HistoryEntry};
 pub use backup::BackupManifest;
 pub use error::ArchiveError;
+pub use evidence::{ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput};
+pub use rightsdoc_blobs as blobs;
 pub use rightsdoc_ledger::SignedCheckpoint;
 pub use rightsdoc_store::VerifyReport;

@@ -1,7 +1,9 @@
 //! `rightsdoc`: the command line. A thin layer: parse arguments, call the archive, print.
 
+mod bundle;
 mod demo;
 mod estimate;
+mod evidence;
 mod link;
 mod progress;
 mod render;
@@ -139,10 +141,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
         /// CSV: the kind of record (one table); without it, --out is a folder of one CSV per kind.
+        /// Bundle: the same as --where kind=K.
         #[arg(long)]
         kind: Option<String>,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Bundle: which records, `id=ID` or `kind=KIND` (repeatable; any matches); each brings
+        /// the visible records it refers to. Without it, everything visible.
+        #[arg(long = "where")]
+        conditions: Vec<String>,
+    },
+    /// Check a court bundle (`export --format bundle`): its BagIt manifests, every operation's
+    /// leaf and inclusion proof, the checkpoint's signature, and the records against the log.
+    VerifyBundle {
+        file: PathBuf,
+        /// The archive's verifier key obtained separately (a `verifier.key` file): proves the
+        /// bundle comes from that archive; the key inside the bundle only proves consistency.
+        #[arg(long)]
+        key: Option<PathBuf>,
     },
     /// Search names (any script or spelling) and text; the index catches up with the log first.
     Search {
@@ -212,6 +228,9 @@ enum Command {
     /// Estimate how many people no list recorded (multiple systems estimation), from a table
     /// of list overlaps or from the archive's own lists (--lists).
     Estimate(estimate::EstimateArgs),
+    /// Evidence files: store one (`add FILE`), copy one out (`get`), show its chain of
+    /// custody (`custody`), record a hand-over (`hand-over`).
+    Evidence(evidence::EvidenceArgs),
     /// Copy the archive (log, keys, accounts, evidence files) to the new folder OUT,
     /// consistently, even while a server or an import is writing to it.
     Backup { out: PathBuf },
@@ -225,6 +244,8 @@ enum Format {
     Json,
     Csv,
     Geojson,
+    /// A court bundle: a BagIt ZIP with records, log operations, proofs and evidence files.
+    Bundle,
 }
 
 fn main() {
@@ -313,6 +334,7 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Link(args) => link::run(args, cli.json)?,
+        Command::Evidence(args) => evidence::run(args, dir, &actor, cli.clearance, cli.json)?,
         Command::Backup { out } => {
             let m = Archive::open(dir, &actor)?.backup(out)?;
             if cli.json {
@@ -462,7 +484,8 @@ fn run(cli: Cli) -> Result<()> {
                 println!(
                     "{}",
                     serde_json::json!({"ok": true, "operations": report.operations, "root": root, "records": report.records,
-                        "checkpoints": report.checkpoints.len(), "redacted": report.redacted})
+                        "checkpoints": report.checkpoints.len(), "redacted": report.redacted,
+                        "blobs": report.blobs})
                 );
             } else {
                 println!(
@@ -471,6 +494,11 @@ fn run(cli: Cli) -> Result<()> {
                     report.records,
                     report.checkpoints.len()
                 );
+                match report.blobs {
+                    0 => {}
+                    1 => println!("1 evidence file re-hashed"),
+                    n => println!("{n} evidence files re-hashed"),
+                }
                 if report.redacted > 0 {
                     println!(
                         "{} operations have redacted payloads (their headers still verify)",
@@ -479,7 +507,30 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Export { format, kind, out } => {
+        Command::Export {
+            format: Format::Bundle,
+            kind,
+            out,
+            conditions,
+        } => bundle::export(
+            dir,
+            &actor,
+            cli.clearance,
+            kind.as_deref(),
+            out.as_deref(),
+            conditions,
+            cli.json,
+        )?,
+        Command::VerifyBundle { file, key } => bundle::verify(file, key.as_deref(), cli.json)?,
+        Command::Export {
+            format,
+            kind,
+            out,
+            conditions,
+        } => {
+            if !conditions.is_empty() {
+                bail!("--where selects records for --format bundle only");
+            }
             let records = Archive::open(dir, &actor)?.export(cli.clearance)?;
             export(&records, *format, kind.as_deref(), out.as_deref())?;
         }
@@ -688,6 +739,7 @@ fn export(records: &[Value], format: Format, kind: Option<&str>, out: Option<&Pa
         (Format::Geojson, _) => {
             rightsdoc_io::export_geojson(records, &mut sink)?;
         }
+        (Format::Bundle, _) => bail!("a bundle is written by bundle::export"),
     }
     Ok(())
 }

@@ -27,12 +27,14 @@ pub enum Kind {
     Figure,
     Evidence,
     Match,
+    Custody,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Source,
         Kind::Evidence,
+        Kind::Custody,
         Kind::Place,
         Kind::Organization,
         Kind::Person,
@@ -241,6 +243,28 @@ const FIGURE_VALUE: &[Field] = &[
         "documented minimum, estimate, claim…",
     )
     .required(),
+];
+
+/// What a file says about itself (EXIF), as `rightsdoc_blobs::Metadata` reads it: claims,
+/// never facts the archive vouches for.
+const EVIDENCE_METADATA: &[Field] = &[
+    f(
+        "date_time_original",
+        Ty::Text,
+        "when the file says it was taken (EXIF; a claim, not verified)",
+    ),
+    f(
+        "gps",
+        Ty::Point,
+        "where the file says it was taken (EXIF GPS; a claim, not verified)",
+    ),
+    f("make", Ty::Text, "device maker the file names (a claim)"),
+    f("model", Ty::Text, "device model the file names (a claim)"),
+    f(
+        "software",
+        Ty::Text,
+        "software the file says it was processed with (a claim)",
+    ),
 ];
 
 static SCHEMAS: &[KindSchema] = &[
@@ -662,6 +686,51 @@ static SCHEMAS: &[KindSchema] = &[
             f("original_name", Ty::Text, "file name when acquired"),
             f("source", Ty::Ref(&[Source]), "the source it belongs to"),
             f("acquired", Ty::Date, "when acquired"),
+            f(
+                "note",
+                Ty::LongText,
+                "what the file shows and how it was obtained",
+            ),
+            f("acquired_by", Ty::Text, "who acquired it"),
+            f(
+                "derived_from",
+                Ty::Ref(&[Evidence]),
+                "the original this file was made from (for a thumbnail, transcode or redacted copy)",
+            ),
+            f(
+                "derivation",
+                Ty::Vocab("derivation"),
+                "how it was made from the original",
+            ),
+            f(
+                "metadata",
+                Ty::Object(EVIDENCE_METADATA),
+                "what the file claims about itself (EXIF): claims, not verified facts",
+            ),
+        ],
+    },
+    KindSchema {
+        kind: Custody,
+        name: "custody",
+        prefix: "cus",
+        plural: "custody",
+        fields: &[
+            f("evidence", Ty::Ref(&[Evidence]), "the evidence item").required(),
+            f(
+                "action",
+                Ty::Vocab("custody_action"),
+                "what happened to it: acquired, handed over, copied, exported, accessed, verified",
+            )
+            .required(),
+            f("actor", Ty::Text, "who did it"),
+            f("from", Ty::Text, "who handed it over"),
+            f("to", Ty::Text, "who received it, or where the copy went"),
+            f("reason", Ty::LongText, "why"),
+            f(
+                "date",
+                Ty::Date,
+                "when it happened (the log also records when it was written down)",
+            ),
         ],
     },
 ];

@@ -131,6 +131,9 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
     if kind == Kind::Involvement && !out.contains_key("event") && !out.contains_key("act") {
         return err("event", "an involvement needs an `event` or an `act`");
     }
+    if kind == Kind::Evidence {
+        check_evidence(&id, &mut out)?;
+    }
     Ok(Record {
         id,
         kind,
@@ -138,6 +141,45 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
         body: out,
         references: v.refs,
     })
+}
+
+/// An evidence record names its file by SHA-256 (lower-case hex, as the blob store does), and
+/// a derived copy says both what it was made from and how.
+fn check_evidence(id: &str, out: &mut Map<String, Value>) -> Result<(), ValidationError> {
+    match out.get_mut("sha256") {
+        Some(Value::String(s)) => {
+            *s = s.to_ascii_lowercase();
+            if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return err(
+                    "sha256",
+                    format!("`{s}` is not a SHA-256 (64 hexadecimal characters)"),
+                );
+            }
+        }
+        _ => return err("sha256", "must be the file's SHA-256 as a plain string"),
+    }
+    match (out.get("derived_from"), out.get("derivation")) {
+        (Some(_), None) => {
+            return err(
+                "derivation",
+                "is required with `derived_from`: thumbnail, transcode, redacted or other",
+            );
+        }
+        (None, Some(_)) => {
+            return err(
+                "derived_from",
+                "is required with `derivation`: the id of the original evidence",
+            );
+        }
+        (Some(from), Some(_)) if crate::record::plain_str(from) == Some(id) => {
+            return err(
+                "derived_from",
+                "an evidence item cannot be derived from itself",
+            );
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn kind_list() -> String {

@@ -184,3 +184,92 @@ fn merge_patch_edits_revalidate() {
     );
     assert!(p.apply_patch(&json!({"kind": "place"})).is_err());
 }
+
+const SHA: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+#[test]
+fn evidence_records_its_file_its_derivation_and_the_claims_it_makes() {
+    let e = ok(
+        json!({"kind": "evidence", "sha256": SHA.to_uppercase(), "size": 4,
+        "media_type": "image/jpeg", "original_name": "evin.jpg", "acquired": "2026-11-20",
+        "acquired_by": "rana", "note": "given by a relative",
+        "metadata": {"date_time_original": "1988-08-15T06:30:00", "gps": {"lat": 35.79, "lon": 51.38},
+                     "make": "Canon", "model": "EOS", "software": "GIMP"}}),
+    );
+    assert_eq!(
+        e.body["sha256"], SHA,
+        "stored in lower case, as the blob store names it"
+    );
+    assert_eq!(e.body["metadata"]["gps"]["lat"], 35.79);
+
+    let thumb = ok(json!({"kind": "evidence", "sha256": SHA, "size": 4,
+        "derived_from": "evd_original", "derivation": "Thumbnail"}));
+    assert_eq!(thumb.body["derivation"], "thumbnail");
+    assert_eq!(thumb.references[0].target, "evd_original");
+
+    for (bad, field) in [
+        (
+            json!({"kind": "evidence", "sha256": "abc", "size": 4}),
+            "sha256",
+        ),
+        (
+            json!({"kind": "evidence", "sha256": SHA, "size": 4, "derived_from": "evd_o"}),
+            "derivation",
+        ),
+        (
+            json!({"kind": "evidence", "sha256": SHA, "size": 4, "derivation": "redacted"}),
+            "derived_from",
+        ),
+        (
+            json!({"kind": "evidence", "id": "evd_a", "sha256": SHA, "size": 4,
+                "derived_from": "evd_a", "derivation": "other"}),
+            "derived_from",
+        ),
+        (
+            json!({"kind": "evidence", "sha256": SHA, "size": 4, "derived_from": "evd_o",
+                "derivation": "colourised"}),
+            "derivation",
+        ),
+        (
+            json!({"kind": "evidence", "sha256": SHA, "size": 4, "metadata": {"iso": 100}}),
+            "metadata.iso",
+        ),
+        (
+            json!({"kind": "evidence", "sha256": SHA, "size": 4,
+                "metadata": {"gps": {"lat": 135.0, "lon": 51.0}}}),
+            "metadata.gps.lat",
+        ),
+    ] {
+        let msg = refused(bad);
+        assert!(
+            msg.starts_with(&format!("field `{field}`")),
+            "{field}: {msg}"
+        );
+    }
+}
+
+#[test]
+fn custody_entries_name_their_item_and_a_known_action() {
+    let c = ok(
+        json!({"kind": "custody", "evidence": "evd_x", "action": "handed_over",
+        "actor": "rana", "from": "rana", "to": "the prosecutor's office", "reason": "case 12",
+        "date": "2026-11-21"}),
+    );
+    assert_eq!(c.kind, Kind::Custody);
+    assert!(c.id.starts_with("cus_"));
+    assert_eq!(c.references[0].target, "evd_x");
+    assert!(refused(json!({"kind": "custody", "action": "copied"})).contains("`evidence`"));
+    assert!(
+        refused(json!({"kind": "custody", "evidence": "psn_x", "action": "copied"}))
+            .contains("not the id of a evidence")
+    );
+    let msg = refused(json!({"kind": "custody", "evidence": "evd_x", "action": "lost"}));
+    assert!(
+        msg.contains("custody_action") && msg.contains("handed_over"),
+        "{msg}"
+    );
+    // Every action has an English and a Persian label.
+    for t in rightsdoc_model::vocab::vocabularies().terms("custody_action") {
+        assert!(!t.en.is_empty() && !t.fa.is_empty());
+    }
+}

@@ -18,6 +18,9 @@ pub struct VerifyReport {
     pub checkpoints: Vec<(u64, String)>,
     /// Operations whose payload has been destroyed (the header still verifies).
     pub redacted: u64,
+    /// Evidence files re-hashed. The store does not hold them: the archive service, which
+    /// owns the blob store, fills this in after the store's own checks.
+    pub blobs: u64,
 }
 
 const CHUNK: u64 = 20_000;
@@ -176,6 +179,7 @@ pub fn verify(
         records: count,
         checkpoints,
         redacted,
+        blobs: 0,
     })
 }
 

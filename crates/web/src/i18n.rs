@@ -343,6 +343,25 @@ pub fn field_label(key: &str, lang: Lang) -> String {
         "state" => "دولت",
         "count" => "شمار",
         "value" => "مقدار",
+        "sha256" => "چکیدهٔ SHA-256",
+        "size" => "اندازه",
+        "media_type" => "نوع رسانه",
+        "original_name" => "نام اصلی پرونده",
+        "acquired" => "زمان دریافت",
+        "acquired_by" => "دریافت‌کننده",
+        "derived_from" => "برگرفته از",
+        "derivation" => "نوع نسخهٔ برگرفته",
+        "metadata" => "ادعاهای خود پرونده",
+        "date_time_original" => "زمان عکس‌برداری به ادعای پرونده",
+        "gps" => "موقعیت به ادعای پرونده",
+        "make" => "سازندهٔ دستگاه",
+        "model" => "مدل دستگاه",
+        "software" => "نرم‌افزار",
+        "evidence" => "مدرک",
+        "action" => "کنش",
+        "from" => "از",
+        "to" => "به",
+        "reason" => "دلیل",
         _ => "",
     };
     match lang {
@@ -369,6 +388,7 @@ pub fn kind_name(kind: Kind, lang: Lang) -> &'static str {
         Kind::Figure => "آمار",
         Kind::Evidence => "مدرک",
         Kind::Match => "تطبیق",
+        Kind::Custody => "زنجیرهٔ نگهداری",
     };
     match lang {
         Lang::En => kind.as_str(),
@@ -555,6 +575,41 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
         "file name when acquired" => "نام پرونده هنگام دریافت",
         "the source it belongs to" => "منبعی که این پرونده به آن تعلق دارد",
         "when acquired" => "زمان دریافت",
+        "what the file shows and how it was obtained" => {
+            "آنچه پرونده نشان می‌دهد و چگونگی به دست آمدن آن"
+        }
+        "who acquired it" => "کسی که پرونده را دریافت کرد",
+        "the original this file was made from (for a thumbnail, transcode or redacted copy)" => {
+            "پروندهٔ اصلی‌ای که این پرونده از آن ساخته شده است (برای تصویر کوچک، نسخهٔ تبدیل‌شده یا نسخهٔ پوشانده‌شده)"
+        }
+        "how it was made from the original" => "چگونگی ساخته شدن آن از پروندهٔ اصلی",
+        "what the file claims about itself (EXIF): claims, not verified facts" => {
+            "آنچه پرونده دربارهٔ خود می‌گوید (EXIF): ادعا، نه واقعیت راستی‌آزمایی‌شده"
+        }
+        // What an evidence file claims about itself.
+        "when the file says it was taken (EXIF; a claim, not verified)" => {
+            "زمانی که پرونده می‌گوید گرفته شده است (EXIF؛ ادعا، راستی‌آزمایی‌نشده)"
+        }
+        "where the file says it was taken (EXIF GPS; a claim, not verified)" => {
+            "جایی که پرونده می‌گوید گرفته شده است (GPS در EXIF؛ ادعا، راستی‌آزمایی‌نشده)"
+        }
+        "device maker the file names (a claim)" => "سازندهٔ دستگاه به گفتهٔ پرونده (ادعا)",
+        "device model the file names (a claim)" => "مدل دستگاه به گفتهٔ پرونده (ادعا)",
+        "software the file says it was processed with (a claim)" => {
+            "نرم‌افزاری که به گفتهٔ پرونده با آن پردازش شده است (ادعا)"
+        }
+        // Custody: one entry in an evidence item's chain of custody.
+        "the evidence item" => "مدرک",
+        "what happened to it: acquired, handed over, copied, exported, accessed, verified" => {
+            "آنچه بر سر آن آمد: دریافت، تحویل، رونوشت، خروجی، دسترسی، راستی‌آزمایی"
+        }
+        "who did it" => "کسی که این کار را انجام داد",
+        "who handed it over" => "تحویل‌دهنده",
+        "who received it, or where the copy went" => "تحویل‌گیرنده، یا جایی که رونوشت به آن رفت",
+        "why" => "دلیل",
+        "when it happened (the log also records when it was written down)" => {
+            "زمان رخ دادن (دفتر ثبت، زمان نوشته شدن آن را نیز نگه می‌دارد)"
+        }
         _ => english,
     }
 }

@@ -50,3 +50,30 @@ pub fn log_size(archive: &Path) -> u64 {
     let v: serde_json::Value = serde_json::from_str(&ok(archive, &["verify", "--json"])).unwrap();
     v["operations"].as_u64().unwrap()
 }
+
+/// Every file of a ZIP (a bundle): (name, content), in the ZIP's order.
+pub fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (name, bytes)
+        })
+        .collect()
+}
+
+/// Write `files` as a new ZIP at `path`.
+pub fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in files {
+        z.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap();
+}

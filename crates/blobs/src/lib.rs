@@ -1,0 +1,128 @@
+//! Evidence files, stored once under their SHA-256 (content addressed), behind the
+//! [`BlobStore`] trait so that an S3-compatible store can be added without touching callers.
+//!
+//! - [`LocalBlobs`] keeps the files in a folder: `root/sha256/ab/<64 hex>`. A write goes to
+//!   `root/tmp/`, is flushed to disk, renamed into place and the folder flushed, so a crash
+//!   leaves either no blob or a whole one; stored files are read-only.
+//! - [`sniff`] names a file's media type from its first bytes, never from its name.
+//! - [`extract_metadata`] reads what a photo says about itself (EXIF: when it was taken,
+//!   where, with what device and software). These are claims the file makes, not facts:
+//!   anyone can write them.
+//!
+//! Nothing here knows about records or the log: the archive service records what was stored.
+
+mod error;
+mod local;
+mod metadata;
+mod sniff;
+
+pub use error::BlobError;
+pub use local::LocalBlobs;
+pub use metadata::{GpsPoint, Metadata, extract_metadata, extract_metadata_path};
+pub use sniff::{SNIFF_LEN, sniff};
+
+use std::io::Read;
+
+/// What [`BlobStore::put`] stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stored {
+    /// SHA-256 of the bytes, lowercase hex: the blob's name.
+    pub sha256: String,
+    pub size: u64,
+    /// `false`: the same bytes were already stored (nothing new was written).
+    pub new: bool,
+}
+
+/// Content-addressed storage of files. Blobs are never modified once stored.
+pub trait BlobStore: Send + Sync {
+    /// Store everything `reader` yields, hashing it as it is written (never the whole file in
+    /// memory). A failure leaves nothing visible under any name.
+    fn put(&self, reader: &mut dyn Read) -> Result<Stored, BlobError>;
+    /// Read a blob. The reader re-hashes the bytes as they are read and, at the end of the
+    /// file (the read that would return no more bytes), fails with an `InvalidData` I/O error
+    /// naming the blob if they no longer match the name: a copy made through it to the end
+    /// (`io::copy`, `read_to_end`) is known to be the original. [`BlobError::NotFound`] if
+    /// absent.
+    fn open(&self, sha256: &str) -> Result<Box<dyn Read + Send>, BlobError>;
+    fn contains(&self, sha256: &str) -> Result<bool, BlobError>;
+    /// Visit the name of every stored blob, in name order.
+    fn for_each(&self, f: &mut dyn FnMut(&str) -> Result<(), BlobError>) -> Result<(), BlobError>;
+    /// Re-hash a blob; Ok(false) if its bytes no longer match its name.
+    fn check(&self, sha256: &str) -> Result<bool, BlobError>;
+}
+
+/// Is `name` a blob name: 64 lowercase hexadecimal characters?
+pub fn is_sha256(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn check_name(name: &str) -> Result<(), BlobError> {
+    if is_sha256(name) {
+        Ok(())
+    } else {
+        Err(BlobError::BadName(name.to_string()))
+    }
+}
+
+/// What a stored blob is: its sniffed media type and the metadata it claims.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Inspection {
+    /// `None`: the bytes match no known format.
+    pub media_type: Option<&'static str>,
+    /// The usual file extension of that type (`jpg`, `pdf`…), to compare with a file's name.
+    pub extension: Option<&'static str>,
+    pub metadata: Metadata,
+}
+
+/// Media types whose EXIF claims [`extract_metadata`] can read.
+pub fn has_exif_reader(media_type: &str) -> bool {
+    matches!(
+        media_type,
+        "image/jpeg"
+            | "image/tiff"
+            | "image/png"
+            | "image/webp"
+            | "image/heif"
+            | "image/avif"
+            | "image/x-canon-cr2"
+    )
+}
+
+/// Sniff a stored blob and read its metadata, through any [`BlobStore`]: the first
+/// [`SNIFF_LEN`] bytes name the type; a photo is then spooled to an unnamed temporary file
+/// (not memory) for the EXIF reader, which needs to seek; its hash is checked as it is
+/// spooled, so the claims read are those of the stored original.
+pub fn inspect(store: &dyn BlobStore, sha256: &str) -> Result<Inspection, BlobError> {
+    let mut reader = store.open(sha256)?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    let io_err = |e| BlobError::Io {
+        path: std::path::PathBuf::from(sha256),
+        action: "read blob",
+        source: e,
+    };
+    (&mut reader)
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    let media_type = sniff(&head);
+    let mut out = Inspection {
+        media_type,
+        extension: match infer::get(&head) {
+            Some(t) => Some(t.extension()),
+            None => media_type.map(|_| "txt"),
+        },
+        metadata: Metadata::default(),
+    };
+    if media_type.is_some_and(has_exif_reader) {
+        let mut spool = tempfile::tempfile().map_err(|e| BlobError::Io {
+            path: std::env::temp_dir(),
+            action: "create a temporary file in",
+            source: e,
+        })?;
+        std::io::Write::write_all(&mut spool, &head).map_err(io_err)?;
+        std::io::copy(&mut reader, &mut spool).map_err(io_err)?;
+        std::io::Seek::rewind(&mut spool).map_err(io_err)?;
+        out.metadata = extract_metadata(std::io::BufReader::new(spool));
+    }
+    Ok(out)
+}
