@@ -7,49 +7,16 @@
 //! LCMCR 0.4.14 for seeds 1–3 (K = 10, a = b = 0.25, burn-in 10000, 1000 samples, thinning
 //! 100). Different generators give different draws, so the test compares distributions.
 
+mod common;
+
 use std::time::Instant;
+
+use common::{reference_case, table as table_of};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rightsdoc_estimate::Table;
 use rightsdoc_estimate::lcmcr::{LcmcrOptions, lcmcr};
-use serde_json::Value;
-
-const REFERENCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/mse/reference.json"
-);
-
-fn reference_case(name: &str) -> Value {
-    let text = std::fs::read_to_string(REFERENCE)
-        .unwrap_or_else(|e| panic!("cannot read {REFERENCE}: {e}"));
-    let json: Value = serde_json::from_str(&text).expect("reference.json is JSON");
-    json["cases"][name].clone()
-}
-
-/// The case's table: history "110" means on the first and second lists (first list leftmost).
-fn table_of(case: &Value) -> Table {
-    let data = &case["data"];
-    let lists: Vec<String> = data["lists"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l.as_str().unwrap().to_string())
-        .collect();
-    let histories = data["histories"].as_array().unwrap();
-    let counts = data["counts"].as_array().unwrap();
-    let patterns = histories.iter().zip(counts).map(|(h, c)| {
-        let pattern = h
-            .as_str()
-            .unwrap()
-            .chars()
-            .enumerate()
-            .filter(|(_, ch)| *ch == '1')
-            .fold(0u32, |p, (j, _)| p | 1 << j);
-        (pattern, c.as_f64().unwrap())
-    });
-    Table::from_patterns(lists, patterns).unwrap()
-}
 
 fn mean(values: impl Iterator<Item = f64>) -> f64 {
     let values: Vec<f64> = values.collect();

@@ -8,45 +8,31 @@
 //! voles, Nichols et al. 1984, period 3); Seber (1982, p. 107) for two samples; and CARE1's
 //! `HAV` (hepatitis A in northern Taiwan on 3 lists, Chao et al. 2001, Stat. Med. 20:3123).
 
-use rightsdoc_estimate::Table;
+mod common;
+
+use common::{reference, table};
 use rightsdoc_estimate::loglinear::{Hierarchical, fit_hierarchical};
-use rightsdoc_estimate::models::{ClosedModel, Heterogeneity, fit_closed};
+use rightsdoc_estimate::models::{ClosedModel, FittedModel, Heterogeneity, fit_closed};
 use serde_json::Value;
 
-pub fn reference() -> Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/mse/reference.json"
+/// Rcapture's summary of a fitted model: abundance, standard error, deviance, df, AIC, BIC.
+#[track_caller]
+fn same_fit(label: &str, fitted: &FittedModel, expected: &Value) {
+    let number = |key: &str| expected[key].as_f64().unwrap();
+    close(
+        &format!("{label} abundance"),
+        fitted.estimate,
+        number("abundance"),
     );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("{path}: {e} (the shared data folder sits beside the repository)")
-    });
-    serde_json::from_str(&text).unwrap()
-}
-
-pub fn table(case: &Value) -> Table {
-    let data = &case["data"];
-    let lists: Vec<String> = data["lists"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l.as_str().unwrap().to_string())
-        .collect();
-    let patterns = data["histories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(data["counts"].as_array().unwrap())
-        .map(|(h, c)| {
-            let p = h
-                .as_str()
-                .unwrap()
-                .chars()
-                .enumerate()
-                .fold(0u32, |p, (j, ch)| if ch == '1' { p | 1 << j } else { p });
-            (p, c.as_f64().unwrap())
-        });
-    Table::from_patterns(lists, patterns).unwrap()
+    close(&format!("{label} stderr"), fitted.stderr, number("stderr"));
+    close(
+        &format!("{label} deviance"),
+        fitted.deviance,
+        number("deviance"),
+    );
+    close(&format!("{label} df"), fitted.df, number("df"));
+    close(&format!("{label} AIC"), fitted.aic, number("AIC"));
+    close(&format!("{label} BIC"), fitted.bic, number("BIC"));
 }
 
 /// Relative agreement to 1e-4, with an absolute floor for values that are zero up to
@@ -70,36 +56,7 @@ fn closedp_t_every_model_every_case() {
             let label = format!("{name} {}", model.name());
             assert_eq!(model.name(), expected["model"].as_str().unwrap());
             let fitted = fit_closed(&table, *model).unwrap();
-            close(
-                &format!("{label} abundance"),
-                fitted.estimate,
-                expected["abundance"].as_f64().unwrap(),
-            );
-            close(
-                &format!("{label} stderr"),
-                fitted.stderr,
-                expected["stderr"].as_f64().unwrap(),
-            );
-            close(
-                &format!("{label} deviance"),
-                fitted.deviance,
-                expected["deviance"].as_f64().unwrap(),
-            );
-            close(
-                &format!("{label} df"),
-                fitted.df,
-                expected["df"].as_f64().unwrap(),
-            );
-            close(
-                &format!("{label} AIC"),
-                fitted.aic,
-                expected["AIC"].as_f64().unwrap(),
-            );
-            close(
-                &format!("{label} BIC"),
-                fitted.bic,
-                expected["BIC"].as_f64().unwrap(),
-            );
+            same_fit(&label, &fitted, expected);
             let bias_key = match model {
                 ClosedModel::Mh(h) | ClosedModel::Mth(h) => {
                     let prefix = if matches!(model, ClosedModel::Mh(_)) {
@@ -165,36 +122,7 @@ fn closedp_ms_every_hierarchical_model() {
                 assert_eq!(model.name(), model_name);
                 let fitted = fit_hierarchical(&table, &model, heterogeneity).unwrap();
                 let label = format!("{name} {key} {model_name}");
-                close(
-                    &format!("{label} abundance"),
-                    fitted.estimate,
-                    expected["abundance"].as_f64().unwrap(),
-                );
-                close(
-                    &format!("{label} stderr"),
-                    fitted.stderr,
-                    expected["stderr"].as_f64().unwrap(),
-                );
-                close(
-                    &format!("{label} deviance"),
-                    fitted.deviance,
-                    expected["deviance"].as_f64().unwrap(),
-                );
-                close(
-                    &format!("{label} df"),
-                    fitted.df,
-                    expected["df"].as_f64().unwrap(),
-                );
-                close(
-                    &format!("{label} AIC"),
-                    fitted.aic,
-                    expected["AIC"].as_f64().unwrap(),
-                );
-                close(
-                    &format!("{label} BIC"),
-                    fitted.bic,
-                    expected["BIC"].as_f64().unwrap(),
-                );
+                same_fit(&label, &fitted, expected);
                 compared += 1;
             }
         }
