@@ -541,9 +541,16 @@ fn extracted(name: &str) -> (Fixture, tempfile::TempDir, PathBuf) {
     (f, into, bag)
 }
 
+/// Whether a public tool is installed. Where `RIGHTSDOC_REQUIRE_PUBLIC_TOOLS` is set (CI
+/// sets it), a missing tool fails the test instead of skipping its check.
 fn have(tool: &str) -> bool {
-    Command::new(tool).arg("--version").output().is_ok()
-        || Command::new(tool).arg("version").output().is_ok()
+    let found = Command::new(tool).arg("--version").output().is_ok()
+        || Command::new(tool).arg("version").output().is_ok();
+    assert!(
+        found || std::env::var_os("RIGHTSDOC_REQUIRE_PUBLIC_TOOLS").is_none(),
+        "{tool} is required here (RIGHTSDOC_REQUIRE_PUBLIC_TOOLS is set); install it"
+    );
+    found
 }
 
 #[test]
