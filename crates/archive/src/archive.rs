@@ -20,6 +20,21 @@ struct Config {
     format: u32,
     origin: String,
     store: String,
+    /// Where the evidence files are when not in the archive's `blobs/` folder:
+    /// `s3://bucket/prefix`. Absent (every archive made before it): the folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    blobs: Option<String>,
+}
+
+/// Choices made when an archive is created ([`Archive::init_with`]).
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// Keep the evidence files in S3-compatible storage (`s3://bucket/prefix`) instead of
+    /// the archive's `blobs/` folder. Only the URL is written to `rightsdoc.toml`: the
+    /// endpoint, region and credentials come from the environment (`AWS_ENDPOINT_URL`,
+    /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`) each time
+    /// the archive is opened.
+    pub blobs: Option<String>,
 }
 
 /// One operation in a record's history, as shown to a user.
@@ -41,17 +56,39 @@ pub struct Archive {
     origin: String,
     store: Box<dyn Store>,
     actor: String,
-    blobs: rightsdoc_blobs::LocalBlobs,
+    blobs: Box<dyn rightsdoc_blobs::BlobStore>,
+    /// `Some(url)`: the blobs are in S3, outside the archive folder.
+    blobs_url: Option<String>,
 }
 
 impl Archive {
     /// Create a new, empty archive in `dir` with a fresh signing key.
     pub fn init(dir: &Path, actor: &str) -> Result<Archive, ArchiveError> {
+        Self::init_with(dir, actor, &InitOptions::default())
+    }
+
+    /// [`Archive::init`] with choices. An S3 blob store is checked (endpoint, credentials,
+    /// bucket) before anything is written.
+    pub fn init_with(
+        dir: &Path,
+        actor: &str,
+        options: &InitOptions,
+    ) -> Result<Archive, ArchiveError> {
         if dir.join(CONFIG).exists() {
             return Err(ArchiveError::AlreadyExists(dir.to_path_buf()));
         }
+        let blobs_url = match &options.blobs {
+            Some(url) => {
+                let url = rightsdoc_blobs::S3Location::parse(url)?.to_string();
+                rightsdoc_blobs::open_url(&url)?.probe()?;
+                Some(url)
+            }
+            None => None,
+        };
         fs::create_dir_all(dir.join("keys")).map_err(ArchiveError::io(dir))?;
-        fs::create_dir_all(dir.join(BLOBS)).map_err(ArchiveError::io(dir.join(BLOBS)))?;
+        if blobs_url.is_none() {
+            fs::create_dir_all(dir.join(BLOBS)).map_err(ArchiveError::io(dir.join(BLOBS)))?;
+        }
         let mut id = [0u8; 8];
         rand::thread_rng().fill_bytes(&mut id);
         let origin = format!(
@@ -85,6 +122,7 @@ impl Archive {
             format: 1,
             origin: origin.clone(),
             store: format!("sqlite:{DB}"),
+            blobs: blobs_url,
         };
         let text = toml::to_string(&config).map_err(|e| ArchiveError::Other(e.to_string()))?;
         // The config is written last: a folder without it is not (yet) an archive.
@@ -133,15 +171,23 @@ impl Archive {
             .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
         // A damaged key file is reported on open, not at the first verification.
         Verifier::new(&vkey)?;
-        // Archives made before the evidence store get its folder; a read-only copy still
-        // opens (and a write to it then says where it failed).
-        let _ = fs::create_dir_all(dir.join(BLOBS));
+        let blobs: Box<dyn rightsdoc_blobs::BlobStore> = match &config.blobs {
+            Some(url) => rightsdoc_blobs::open_url(url)
+                .map_err(|e| ArchiveError::Other(format!("{} names {e}", config_path.display())))?,
+            None => {
+                // Archives made before the evidence store get its folder; a read-only copy
+                // still opens (and a write to it then says where it failed).
+                let _ = fs::create_dir_all(dir.join(BLOBS));
+                Box::new(rightsdoc_blobs::LocalBlobs::new(dir.join(BLOBS)))
+            }
+        };
         Ok(Archive {
             dir: dir.to_path_buf(),
             origin: config.origin,
             store,
             actor: actor.to_string(),
-            blobs: rightsdoc_blobs::LocalBlobs::new(dir.join(BLOBS)),
+            blobs,
+            blobs_url: config.blobs,
         })
     }
 
@@ -157,9 +203,16 @@ impl Archive {
         self.store.as_ref()
     }
 
-    /// The evidence files (content addressed; `<archive>/blobs`).
+    /// The evidence files (content addressed; `<archive>/blobs`, or the S3 store named in
+    /// `rightsdoc.toml`).
     pub fn blobs(&self) -> &dyn rightsdoc_blobs::BlobStore {
-        &self.blobs
+        self.blobs.as_ref()
+    }
+
+    /// `Some("s3://bucket/prefix")` when the evidence files are kept in S3, outside the
+    /// archive folder (so a copy of the folder does not hold them).
+    pub fn blobs_url(&self) -> Option<&str> {
+        self.blobs_url.as_deref()
     }
 
     /// Who this handle records as the actor of its operations.

@@ -7,6 +7,10 @@
 //! copy. The search index is left out: it is a projection and is rebuilt from the log on
 //! first use. A backup is written to `OUT.partial` and renamed when complete, so a folder
 //! named OUT is always a whole backup.
+//!
+//! An archive whose evidence files are in S3 (`blobs = "s3://…"`) is backed up without them:
+//! the bucket stays where it is, and the manifest says so (`external_blobs`). Backing up the
+//! bucket (versioning, replication, the provider's copy tools) is the operator's job.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -31,6 +35,11 @@ pub struct BackupManifest {
     pub bytes: u64,
     /// When the backup was taken (seconds since 1970, UTC).
     pub created_unix: u64,
+    /// The S3 store holding the archive's evidence files (`s3://bucket/prefix`), which this
+    /// backup does not contain: back up the bucket separately. `None`: the files are in the
+    /// backup (`blobs/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_blobs: Option<String>,
 }
 
 impl Archive {
@@ -66,6 +75,10 @@ impl Archive {
         }
         for name in [CONFIG, "keys", "blobs"] {
             let from = self.dir().join(name);
+            // Evidence in S3 stays in its bucket.
+            if name == "blobs" && self.blobs_url().is_some() {
+                continue;
+            }
             if from.exists() {
                 copy_tree(&from, &partial.join(name), &mut copied)?;
             }
@@ -85,6 +98,7 @@ impl Archive {
             files: copied.files,
             bytes: copied.bytes,
             created_unix: now(),
+            external_blobs: self.blobs_url().map(str::to_string),
         };
         let text = serde_json::to_string_pretty(&manifest)
             .map_err(|e| ArchiveError::Other(e.to_string()))?;

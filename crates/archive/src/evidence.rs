@@ -12,7 +12,7 @@
 //! what is shown: finding the evidence record of bytes already stored (so the same bytes are
 //! never two items) and the classification a custody entry inherits.
 
-use crate::archive::{Archive, BLOBS};
+use crate::archive::Archive;
 use crate::error::ArchiveError;
 use rightsdoc_blobs::{BlobError, Metadata, inspect};
 use rightsdoc_ledger::{Action, Operation};
@@ -600,17 +600,15 @@ pub(crate) fn verify_blobs(archive: &Archive) -> Result<u64, ArchiveError> {
             files.entry(sha).or_insert(row.id);
             Ok(())
         })?;
-    let folder = archive.dir().join(BLOBS);
+    let location = archive.blobs().location();
     for (sha, id) in &files {
         let problem = match archive.blobs().check(sha) {
             Ok(true) => continue,
             Ok(false) => format!(
-                "evidence `{id}`: its file {sha} has been altered (the bytes in {} no longer hash to it); restore the original from a backup",
-                folder.display()
+                "evidence `{id}`: its file {sha} has been altered (the bytes in {location} no longer hash to it); restore the original from a backup"
             ),
             Err(BlobError::NotFound { .. }) => format!(
-                "evidence `{id}`: its file {sha} is missing from {}; restore it from a backup",
-                folder.display()
+                "evidence `{id}`: its file {sha} is missing from {location}; restore it from a backup"
             ),
             Err(BlobError::BadName(_)) => {
                 format!("evidence `{id}`: `{sha}` is not a SHA-256")

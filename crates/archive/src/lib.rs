@@ -3,17 +3,19 @@
 //! filters what leaves the archive by clearance.
 //!
 //! Layout of an archive folder:
-//! - `rightsdoc.toml`: format version, log origin, which store holds the data;
+//! - `rightsdoc.toml`: format version, log origin, which store holds the data, and where the
+//!   evidence files are when not in `blobs/` (`blobs = "s3://bucket/prefix"`);
 //! - `archive.db`: the SQLite store (log, tree, checkpoints, projections);
 //! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key;
-//! - `blobs/`: the evidence files, stored once under their SHA-256 (`rightsdoc_blobs::LocalBlobs`).
+//! - `blobs/`: the evidence files, stored once under their SHA-256 (`rightsdoc_blobs::LocalBlobs`),
+//!   unless they are kept in S3-compatible storage (`rightsdoc_blobs::S3Blobs`, the `s3` feature).
 
 mod archive;
 mod backup;
 mod error;
 mod evidence;
 
-pub use archive::{Archive, HistoryEntry};
+pub use archive::{Archive, HistoryEntry, InitOptions};
 pub use backup::BackupManifest;
 pub use error::ArchiveError;
 pub use evidence::{ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput};

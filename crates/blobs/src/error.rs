@@ -29,6 +29,18 @@ pub enum BlobError {
         #[source]
         source: std::io::Error,
     },
+    /// A blob store URL (`s3://bucket/prefix`) that cannot be used.
+    #[error("blob store `{url}`: {reason}")]
+    Location { url: String, reason: String },
+    /// An S3 request failed; `url` is the bucket and key (`s3://bucket/key`), `advice` what
+    /// to check (credentials, endpoint, bucket).
+    #[error("cannot {action} {url}: {detail}; {advice}")]
+    S3 {
+        action: &'static str,
+        url: String,
+        detail: String,
+        advice: &'static str,
+    },
     /// An error raised by a caller's visitor in [`crate::BlobStore::for_each`].
     #[error("{0}")]
     Other(String),

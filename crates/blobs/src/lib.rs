@@ -1,9 +1,15 @@
 //! Evidence files, stored once under their SHA-256 (content addressed), behind the
-//! [`BlobStore`] trait so that an S3-compatible store can be added without touching callers.
+//! [`BlobStore`] trait, so callers do not know where the bytes are.
 //!
 //! - [`LocalBlobs`] keeps the files in a folder: `root/sha256/ab/<64 hex>`. A write goes to
 //!   `root/tmp/`, is flushed to disk, renamed into place and the folder flushed, so a crash
 //!   leaves either no blob or a whole one; stored files are read-only.
+//! - `S3Blobs` (the `s3` feature) keeps them in an S3-compatible bucket with the same layout
+//!   under an optional prefix (`prefix/sha256/ab/<64 hex>`), written through `prefix/tmp/`.
+//!   [`open_url`] opens one from `s3://bucket/prefix`, with the endpoint, region and
+//!   credentials taken from the standard `AWS_*` environment variables.
+//! - Both hand out readers that re-hash the bytes and fail at the end if they no longer
+//!   match the name.
 //! - [`sniff`] names a file's media type from its first bytes, never from its name.
 //! - [`extract_metadata`] reads what a photo says about itself (EXIF: when it was taken,
 //!   where, with what device and software). These are claims the file makes, not facts:
@@ -13,12 +19,19 @@
 
 mod error;
 mod local;
+mod location;
 mod metadata;
+#[cfg(feature = "s3")]
+mod s3;
 mod sniff;
+mod verify;
 
 pub use error::BlobError;
 pub use local::LocalBlobs;
+pub use location::{S3Location, open_url};
 pub use metadata::{GpsPoint, Metadata, extract_metadata, extract_metadata_path};
+#[cfg(feature = "s3")]
+pub use s3::S3Blobs;
 pub use sniff::{SNIFF_LEN, sniff};
 
 use std::io::Read;
@@ -49,6 +62,14 @@ pub trait BlobStore: Send + Sync {
     fn for_each(&self, f: &mut dyn FnMut(&str) -> Result<(), BlobError>) -> Result<(), BlobError>;
     /// Re-hash a blob; Ok(false) if its bytes no longer match its name.
     fn check(&self, sha256: &str) -> Result<bool, BlobError>;
+    /// Where the blobs are, for messages: a folder, or `s3://bucket/prefix`.
+    fn location(&self) -> String;
+    /// Check that the store answers (for S3: the endpoint is reachable, the credentials are
+    /// accepted and the bucket exists), so that a mistake is reported when an archive is
+    /// created rather than at its first evidence file. Writes nothing.
+    fn probe(&self) -> Result<(), BlobError> {
+        Ok(())
+    }
 }
 
 /// Is `name` a blob name: 64 lowercase hexadecimal characters?

@@ -1,5 +1,6 @@
 //! Blobs in a local folder.
 
+use crate::verify::Verifying;
 use crate::{BlobError, BlobStore, Stored, check_name, is_sha256};
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -173,16 +174,7 @@ impl BlobStore for LocalBlobs {
 
     fn open(&self, sha256: &str) -> Result<Box<dyn Read + Send>, BlobError> {
         let file = self.open_file(sha256)?;
-        let mut expected = [0u8; 32];
-        hex::decode_to_slice(sha256, &mut expected).expect("checked name");
-        Ok(Box::new(Verifying {
-            inner: file,
-            hasher: Sha256::new(),
-            expected,
-            name: sha256.to_string(),
-            store: self.store_name(),
-            state: State::Reading,
-        }))
+        Ok(Box::new(Verifying::new(file, sha256, self.store_name())))
     }
 
     fn contains(&self, sha256: &str) -> Result<bool, BlobError> {
@@ -223,57 +215,9 @@ impl BlobStore for LocalBlobs {
         let file = self.open_file(sha256)?;
         Ok(hash_file(file, &self.path(sha256)?)? == sha256)
     }
-}
 
-enum State {
-    Reading,
-    Verified,
-    Failed(String),
-}
-
-/// A blob's bytes, re-hashed as they are read; the end of the file is only reported once the
-/// hash has matched.
-struct Verifying {
-    inner: File,
-    hasher: Sha256,
-    expected: [u8; 32],
-    name: String,
-    store: String,
-    state: State,
-}
-
-impl Read for Verifying {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match &self.state {
-            State::Verified => return Ok(0),
-            State::Failed(actual) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    BlobError::Altered {
-                        sha256: self.name.clone(),
-                        actual: actual.clone(),
-                        store: self.store.clone(),
-                    },
-                ));
-            }
-            State::Reading => {}
-        }
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        let n = self.inner.read(buf)?;
-        if n > 0 {
-            self.hasher.update(&buf[..n]);
-            return Ok(n);
-        }
-        let digest = std::mem::take(&mut self.hasher).finalize();
-        if digest.as_slice() == self.expected {
-            self.state = State::Verified;
-            Ok(0)
-        } else {
-            self.state = State::Failed(hex::encode(digest));
-            self.read(buf)
-        }
+    fn location(&self) -> String {
+        self.store_name()
     }
 }
 

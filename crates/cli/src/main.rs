@@ -78,7 +78,15 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum Command {
     /// Create an empty archive with its signing key.
-    Init,
+    Init {
+        /// Keep the evidence files in S3-compatible storage, `s3://BUCKET/PREFIX`, instead
+        /// of the archive's `blobs/` folder. The endpoint, region and credentials are read
+        /// from the environment (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID,
+        /// AWS_SECRET_ACCESS_KEY; AWS_ALLOW_HTTP=true for an http:// endpoint) whenever the
+        /// archive is used, and never written to it.
+        #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+        blobs: Option<String>,
+    },
     /// Build the demo archive from the bundled data set and serve it on localhost.
     Demo {
         /// Where the web interface listens.
@@ -274,12 +282,16 @@ fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli);
     let dir = cli.archive.as_path();
     match &cli.command {
-        Command::Init => {
-            let a = Archive::init(dir, &actor)?;
+        Command::Init { blobs } => {
+            let options = rightsdoc_archive::InitOptions {
+                blobs: blobs.clone(),
+            };
+            let a = Archive::init_with(dir, &actor, &options)?;
             if cli.json {
                 println!(
                     "{}",
-                    serde_json::json!({"archive": dir, "origin": a.origin()})
+                    serde_json::json!({"archive": dir, "origin": a.origin(),
+                        "blobs": a.blobs().location()})
                 );
             } else {
                 println!(
@@ -291,6 +303,9 @@ fn run(cli: Cli) -> Result<()> {
                     "its public verifier key is in {}",
                     dir.join("keys/verifier.key").display()
                 );
+                if let Some(url) = a.blobs_url() {
+                    println!("its evidence files are kept in {url}");
+                }
             }
         }
         Command::Demo { addr, no_serve } => {
@@ -348,6 +363,11 @@ fn run(cli: Cli) -> Result<()> {
                     out.display(),
                     m.root
                 );
+                if let Some(url) = &m.external_blobs {
+                    println!(
+                        "the evidence files were not copied: they stay in {url}; back up that bucket separately (versioning, replication or your provider's copy tools)"
+                    );
+                }
             }
         }
         Command::Restore { backup } => {

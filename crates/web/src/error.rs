@@ -31,6 +31,9 @@ pub enum WebError {
     Accounts(#[from] crate::accounts::AccountError),
     #[error("the request was cancelled")]
     Cancelled,
+    /// An upload could not be written to its temporary file (a full disk).
+    #[error("an upload could not be written to its temporary file: {0}")]
+    Spool(std::io::Error),
 }
 
 impl IntoResponse for WebError {

@@ -54,12 +54,26 @@ struct FormPage {
     error: String,
 }
 
-/// The fields a form offers: every field but nested objects (edited through the API).
+/// What an evidence record says about its file: set when the file is stored, never edited.
+const EVIDENCE_FILE_FIELDS: &[&str] = &[
+    "sha256",
+    "size",
+    "media_type",
+    "original_name",
+    "acquired",
+    "acquired_by",
+    "derived_from",
+    "derivation",
+];
+
+/// The fields a form offers: every field but nested objects (edited through the API) and an
+/// evidence record's description of its file.
 fn form_fields(kind: Kind) -> impl Iterator<Item = &'static Field> {
-    kind.schema()
-        .fields
-        .iter()
-        .filter(|f| !matches!(f.ty, Ty::Object(_) | Ty::Point))
+    kind.schema().fields.iter().filter(move |f| {
+        let nested = matches!(f.ty, Ty::Object(_) | Ty::Point);
+        let file = kind == Kind::Evidence && EVIDENCE_FILE_FIELDS.contains(&f.name);
+        !nested && !file
+    })
 }
 
 /// The text an input shows for a stored value; `None` when it holds more than the form can
@@ -376,6 +390,10 @@ async fn new_form(
     let visitor = app.visitor(&headers);
     visitor.writer()?;
     let kind = kind_of(&kind)?;
+    if kind == Kind::Evidence {
+        // An evidence record is made by storing its file.
+        return Ok(Redirect::to("/evidence/new").into_response());
+    }
     let (lang, _) = language(&params, &headers);
     let (action, heading) = new_target(kind, lang);
     let inputs = inputs(kind, None, &HashMap::new(), lang);
@@ -400,6 +418,11 @@ async fn create(
     let user = visitor.writer()?.to_string();
     check_csrf(&visitor, form.get("csrf").map_or("", String::as_str))?;
     let kind = kind_of(&kind)?;
+    if kind == Kind::Evidence {
+        return Err(WebError::BadRequest(
+            "an evidence record is made by storing its file: use /evidence/new".into(),
+        ));
+    }
     let (lang, _) = language(&HashMap::new(), &headers);
     let mut value = record_from(kind, &form, None);
     value["kind"] = Value::String(kind.as_str().into());

@@ -248,6 +248,189 @@ impl Lang {
                 "who may see this record: public, restricted (researchers) or confidential (editors and admins)",
                 "چه کسانی این سابقه را ببینند: عمومی، محدود (پژوهشگران) یا محرمانه (ویراستاران و مدیران)",
             ),
+            // Evidence files (evidence.rs and its templates).
+            "evidence" => ("Evidence", "مدارک"),
+            "ev_new" => ("Add an evidence file", "افزودن پروندهٔ مدرک"),
+            "ev_intro" => (
+                "The file is kept exactly as it is, under its SHA-256 fingerprint, and never changed. Its type is read from its bytes, not from its name. What it says about itself (date, place, device) is shown as a claim, not as a fact. Storing it is recorded in its chain of custody under your name.",
+                "پرونده دقیقاً همان‌گونه که هست، زیر اثرانگشت SHA-256 خود نگه داشته می‌شود و هرگز تغییر نمی‌کند. نوع آن از روی بایت‌هایش خوانده می‌شود، نه از نامش. آنچه پرونده دربارهٔ خود می‌گوید (تاریخ، مکان، دستگاه) به‌عنوان ادعا نشان داده می‌شود، نه واقعیت. ذخیرهٔ آن به نام شما در زنجیرهٔ نگهداری‌اش ثبت می‌شود.",
+            ),
+            "ev_class" => ("Who may see it", "چه کسانی ببینند"),
+            "ev_choose_class" => (
+                "— choose who may see it —",
+                "— انتخاب کنید چه کسانی آن را ببینند —",
+            ),
+            "ev_class_help" => (
+                "Public: anyone, also visitors who are not signed in. Restricted: researchers, editors and admins. Confidential: editors and admins only, and every download needs a reason, which is recorded. A file that could identify a witness or a family is confidential.",
+                "عمومی: همه، حتی بازدیدکنندگانی که وارد نشده‌اند. محدود: پژوهشگران، ویراستاران و مدیران. محرمانه: فقط ویراستاران و مدیران، و هر بارگیری به دلیلی نیاز دارد که ثبت می‌شود. پرونده‌ای که ممکن است هویت شاهد یا خانواده‌ای را آشکار کند محرمانه است.",
+            ),
+            "ev_seen_public" => (
+                "Public: anyone, also visitors who are not signed in",
+                "عمومی: همه، حتی بازدیدکنندگانی که وارد نشده‌اند",
+            ),
+            "ev_seen_restricted" => (
+                "Restricted: researchers, editors and admins",
+                "محدود: پژوهشگران، ویراستاران و مدیران",
+            ),
+            "ev_seen_confidential" => (
+                "Confidential: editors and admins only; every download needs a reason, recorded in its chain of custody",
+                "محرمانه: فقط ویراستاران و مدیران؛ هر بارگیری به دلیلی نیاز دارد که در زنجیرهٔ نگهداری آن ثبت می‌شود",
+            ),
+            "ev_source" => ("Source", "منبع"),
+            "ev_no_source" => ("(no source)", "(بدون منبع)"),
+            "ev_source_help" => (
+                "The source this file belongs to: a testimony, a report, a post… Optional; only sources you may see are listed.",
+                "منبعی که این پرونده به آن تعلق دارد: شهادت، گزارش، پست… اختیاری است؛ فقط منابعی که شما می‌توانید ببینید فهرست شده‌اند.",
+            ),
+            "ev_file_help" => (
+                "Any kind of file: photo, video, audio, document.",
+                "هر نوع پرونده: عکس، ویدیو، صدا، سند.",
+            ),
+            "ev_max_size" => (
+                "Largest accepted here:",
+                "بزرگ‌ترین اندازهٔ پذیرفتنی در اینجا:",
+            ),
+            "ev_larger" => (
+                "larger files are added on the server with",
+                "پرونده‌های بزرگ‌تر روی سرور با این فرمان افزوده می‌شوند:",
+            ),
+            "ev_store" => ("Store the file", "ذخیرهٔ پرونده"),
+            "ev_refused" => (
+                "Nothing was stored. Correct what is marked below and send the form again.",
+                "چیزی ذخیره نشد. موارد مشخص‌شده در زیر را اصلاح کنید و فرم را دوباره بفرستید.",
+            ),
+            "ev_choose_file" => (
+                "Choose a file to store.",
+                "پرونده‌ای برای ذخیره انتخاب کنید.",
+            ),
+            "ev_empty_file" => (
+                "The chosen file is empty (0 bytes); nothing was stored.",
+                "پروندهٔ انتخاب‌شده خالی است (۰ بایت)؛ چیزی ذخیره نشد.",
+            ),
+            "ev_choose_again" => (
+                "The browser does not keep a chosen file after a refusal: choose it again.",
+                "مرورگر پس از رد شدن فرم، پروندهٔ انتخاب‌شده را نگه نمی‌دارد: دوباره آن را انتخاب کنید.",
+            ),
+            "ev_class_required" => (
+                "Choose who may see this file.",
+                "انتخاب کنید چه کسانی این پرونده را ببینند.",
+            ),
+            "ev_unknown_source" => (
+                "There is no such source in this archive; choose one from the list.",
+                "چنین منبعی در این بایگانی نیست؛ یکی را از فهرست انتخاب کنید.",
+            ),
+            "ev_too_large" => (
+                "The file is larger than this page accepts; nothing was stored. Add it on the server with `rightsdoc evidence add`.",
+                "پرونده بزرگ‌تر از حدی است که این صفحه می‌پذیرد؛ چیزی ذخیره نشد. آن را روی سرور با فرمان \u{2066}`rightsdoc evidence add`\u{2069} بیفزایید.",
+            ),
+            "ev_text_too_long" => (
+                "The note is too long (more than 1 MiB); nothing was stored.",
+                "یادداشت بیش از اندازه بلند است (بیش از ۱ مبی‌بایت)؛ چیزی ذخیره نشد.",
+            ),
+            "ev_cut_short" => (
+                "The upload was cut short before the whole file arrived; nothing was stored. Try again.",
+                "بارگذاری پیش از رسیدن کامل پرونده قطع شد؛ چیزی ذخیره نشد. دوباره تلاش کنید.",
+            ),
+            "ev_stored_title" => ("Stored", "ذخیره شد"),
+            "ev_stored" => (
+                "The file is stored and recorded as",
+                "پرونده ذخیره و ثبت شد به‌عنوان",
+            ),
+            "ev_already_title" => ("Already stored", "پیش‌تر ذخیره شده بود"),
+            "ev_already" => (
+                "These exact bytes are already in the archive, as",
+                "همین بایت‌ها پیش‌تر در بایگانی هستند، به‌عنوان",
+            ),
+            "ev_already_more" => (
+                "No second copy was made. Your upload is recorded as another acquisition in that item's chain of custody; the item keeps its own classification, source and note.",
+                "نسخهٔ دومی ساخته نشد. بارگذاری شما به‌عنوان دریافتی دیگر در زنجیرهٔ نگهداری آن مدرک ثبت شد؛ طبقه‌بندی، منبع و یادداشت آن مدرک تغییر نمی‌کند.",
+            ),
+            "ev_open_item" => ("Open the item", "باز کردن مدرک"),
+            "ev_another" => ("Store another file", "ذخیرهٔ پروندهٔ دیگر"),
+            "ev_add_to_source" => (
+                "Add an evidence file to this source",
+                "افزودن پروندهٔ مدرک به این منبع",
+            ),
+            "ev_section_file" => ("The file", "پرونده"),
+            "ev_sha_note" => (
+                "the file's fingerprint: changing even one byte of the file changes it",
+                "اثرانگشت پرونده: تغییر حتی یک بایت از پرونده آن را تغییر می‌دهد",
+            ),
+            "ev_size" => ("Size", "اندازه"),
+            "ev_type" => (
+                "Type (read from its bytes)",
+                "نوع (خوانده‌شده از بایت‌های پرونده)",
+            ),
+            "ev_original_name" => ("Original file name", "نام اصلی پرونده"),
+            "ev_acquired" => ("Acquired", "دریافت"),
+            "ev_by" => ("by", "توسط"),
+            "ev_note" => ("Note", "یادداشت"),
+            "ev_original" => ("Made from the original", "ساخته‌شده از پروندهٔ اصلی"),
+            "ev_download" => ("Download the original", "بارگیری پروندهٔ اصلی"),
+            "ev_download_note" => (
+                "It is sent as a download and never opened in the browser (uploaded files are untrusted). Its SHA-256 is checked as it is sent; a file that no longer matches is not sent.",
+                "پرونده به‌صورت بارگیری فرستاده می‌شود و هرگز در مرورگر باز نمی‌شود (پرونده‌های بارگذاری‌شده قابل اعتماد نیستند). SHA-256 آن هنگام فرستادن وارسی می‌شود؛ پرونده‌ای که دیگر مطابق نباشد فرستاده نمی‌شود.",
+            ),
+            "ev_reason_title" => ("Download a confidential file", "بارگیری پروندهٔ محرمانه"),
+            "ev_reason_intro" => (
+                "This item is confidential. Say why you need a copy: the reason, your name and the time are recorded in its chain of custody before the file is sent.",
+                "این مدرک محرمانه است. بگویید چرا به رونوشت آن نیاز دارید: دلیل، نام شما و زمان، پیش از فرستادن پرونده در زنجیرهٔ نگهداری آن ثبت می‌شوند.",
+            ),
+            "ev_reason_label" => ("Why you need a copy", "چرا به رونوشت نیاز دارید"),
+            "ev_reason_help" => (
+                "For example: “for the submission to the UN Special Rapporteur, case 12”.",
+                "برای نمونه: «برای ارسال به گزارشگر ویژهٔ سازمان ملل، پروندهٔ ۱۲».",
+            ),
+            "ev_reason_button" => ("Record the reason and download", "ثبت دلیل و بارگیری"),
+            "ev_reason_required" => (
+                "Say why you need a copy; nothing was sent.",
+                "بگویید چرا به رونوشت نیاز دارید؛ چیزی فرستاده نشد.",
+            ),
+            "ev_back" => ("Back to the item", "بازگشت به مدرک"),
+            "ev_not_sent" => ("File not sent", "پرونده فرستاده نشد"),
+            "ev_damaged" => (
+                "This file was not sent: the stored copy is missing or no longer matches its SHA-256 fingerprint. An administrator should run `rightsdoc verify` and restore it from a backup.",
+                "این پرونده فرستاده نشد: نسخهٔ ذخیره‌شده در دسترس نیست یا دیگر با اثرانگشت SHA-256 خود مطابق نیست. مدیر باید فرمان \u{2066}`rightsdoc verify`\u{2069} را اجرا کند و آن را از نسخهٔ پشتیبان بازگرداند.",
+            ),
+            "ev_claims" => (
+                "What the file claims about itself",
+                "آنچه پرونده دربارهٔ خود ادعا می‌کند",
+            ),
+            "ev_claims_note" => (
+                "Claims made by the file, not verified. Cameras, phones and editing software write them, and anyone can change them; camera clocks are often wrong.",
+                "ادعاهای خود پرونده، راستی‌آزمایی‌نشده. دوربین‌ها، تلفن‌ها و نرم‌افزارهای ویرایش آن‌ها را می‌نویسند و هر کسی می‌تواند آن‌ها را تغییر دهد؛ ساعت دوربین‌ها اغلب نادرست است.",
+            ),
+            "ev_no_claims" => (
+                "The file makes no claims the archive can read (no EXIF data).",
+                "پرونده ادعایی ندارد که بایگانی بتواند بخواند (دادهٔ EXIF ندارد).",
+            ),
+            "claim_taken" => ("Taken (the file says)", "زمان گرفتن (به گفتهٔ پرونده)"),
+            "claim_gps" => ("Place (the file's GPS)", "مکان (GPS پرونده)"),
+            "claim_make" => ("Device maker", "سازندهٔ دستگاه"),
+            "claim_model" => ("Device model", "مدل دستگاه"),
+            "claim_software" => ("Software", "نرم‌افزار"),
+            "ev_copies" => (
+                "Copies made from this file (thumbnails, transcodes, redacted versions)",
+                "نسخه‌های ساخته‌شده از این پرونده (تصویر کوچک، نسخهٔ تبدیل‌شده، نسخهٔ پوشانده‌شده)",
+            ),
+            "ev_custody" => ("Chain of custody", "زنجیرهٔ نگهداری"),
+            "ev_custody_note" => (
+                "Every acquisition, hand-over, copy, export and access of this item, in the order written into the log (times in UTC).",
+                "هر دریافت، تحویل، رونوشت، خروجی و دسترسی به این مدرک، به ترتیب ثبت در دفتر (زمان‌ها به وقت هماهنگ جهانی).",
+            ),
+            "ev_no_custody" => (
+                "No custody entries you may see.",
+                "هیچ ثبتی از زنجیرهٔ نگهداری که شما بتوانید ببینید نیست.",
+            ),
+            "ev_when" => ("When", "زمان"),
+            "ev_what" => ("What happened", "چه شد"),
+            "ev_who" => ("Who", "چه کسی"),
+            "ev_from" => ("From", "از"),
+            "ev_to" => ("To", "به"),
+            "ev_why" => ("Why, notes", "دلیل، یادداشت"),
+            "ev_stated_date" => ("date given", "تاریخ اعلام‌شده"),
+            "ev_logged_by" => ("logged by", "ثبت‌شده توسط"),
+            "bytes" => ("bytes", "بایت"),
             "public" => ("public", "عمومی"),
             "restricted" => ("restricted", "محدود"),
             "confidential" => ("confidential", "محرمانه"),
@@ -626,6 +809,33 @@ mod tests {
             if let Ty::Object(inner) = f.ty {
                 all_fields(inner, out);
             }
+        }
+    }
+
+    /// Every `t("key")` in the templates and the sources has an English and a Persian text
+    /// (an unknown key shows as "?" on the page).
+    #[test]
+    fn every_interface_text_is_in_both_languages() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut keys = std::collections::BTreeSet::new();
+        for folder in ["templates", "src"] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for piece in text.split(".t(\"").skip(1) {
+                    if let Some((key, _)) = piece.split_once('"') {
+                        keys.insert(key.to_string());
+                    }
+                }
+            }
+        }
+        assert!(keys.contains("ev_custody") && keys.len() > 100, "{keys:?}");
+        for key in &keys {
+            let (en, fa) = (Lang::En.t(key), Lang::Fa.t(key));
+            assert_ne!(en, "?", "no text for `{key}`");
+            assert!(
+                en == fa || fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                "no Persian text for `{key}`: {fa}"
+            );
         }
     }
 

@@ -9,6 +9,7 @@ pub mod accounts;
 mod api;
 mod error;
 mod estimate;
+mod evidence;
 mod forms;
 mod i18n;
 mod map;
@@ -57,6 +58,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(estimate::routes())
         .merge(review::routes())
         .merge(upload::routes())
+        .merge(evidence::routes())
         .with_state(app);
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(

@@ -476,16 +476,18 @@ struct RecordPage {
     same_as: Vec<Link>,
     possible: Vec<Link>,
     history: Vec<HistoryRow>,
+    /// For an evidence item: its file, the claims it makes, its copies, its chain of custody.
+    evidence: Option<crate::evidence::EvidenceView>,
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
-struct MessagePage {
-    page: Page,
-    message: String,
+pub(crate) struct MessagePage {
+    pub page: Page,
+    pub message: String,
 }
 
-fn not_found(
+pub(crate) fn not_found(
     lang: Lang,
     path: &str,
     params: &HashMap<String, String>,
@@ -517,7 +519,7 @@ async fn record(
             return Ok(Err(not_found(lang, &path, &params, &visitor)?));
         };
         let labels = reader.labels(&view::referenced_ids(&v))?;
-        let r = view::record_view(&v, &labels, lang);
+        let mut r = view::record_view(&v, &labels, lang);
         let history = reader
             .history(&id)?
             .unwrap_or_default()
@@ -562,8 +564,30 @@ async fn record(
         } else {
             (Vec::new(), Vec::new())
         };
+        // An evidence item's file, copies and custody entries have panels of their own.
+        let (evidence, referring) = if kind == Kind::Evidence {
+            let mut rest = v.clone();
+            if let Some(o) = rest.as_object_mut() {
+                for k in crate::evidence::SHOWN_FIELDS {
+                    o.remove(*k);
+                }
+            }
+            r.fields = view::record_view(&rest, &labels, lang).fields;
+            let item = crate::evidence::item_view(&reader, &v, &referring, lang)?;
+            let others = referring
+                .into_iter()
+                .filter(|(x, path)| {
+                    !(x["kind"] == "custody" && path.starts_with("evidence")
+                        || x["kind"] == "evidence" && path.starts_with("derived_from"))
+                })
+                .collect();
+            (Some(item), others)
+        } else {
+            (None, referring)
+        };
         let referrers = referrers(referring, lang);
         let page = RecordPage {
+            evidence,
             same_as,
             possible,
             timeline,
@@ -859,7 +883,11 @@ async fn list(
             },
             items,
             total,
-            new_href: format!("/new/{}", kind.as_str()),
+            // Evidence comes with its file: the upload, not the record form.
+            new_href: match kind {
+                Kind::Evidence => "/evidence/new".to_string(),
+                _ => format!("/new/{}", kind.as_str()),
+            },
         };
         Ok(page.render()?)
     })

@@ -2,15 +2,20 @@
 //! the archive through a [`Reader`], which is built for one [`Viewer`] and can only return
 //! what that viewer's clearance permits: records come redacted by `rightsdoc_model::redact`
 //! (via `Archive::get_visible` / `Archive::visible`), searches run with the clearance, and
-//! statistics count only visible records. Handlers never hold an `Archive`.
+//! statistics count only visible records; evidence files and their chains of custody are
+//! opened through it too. Handlers never hold an `Archive`.
 
 use crate::error::WebError;
-use rightsdoc_archive::{Archive, ArchiveError, HistoryEntry};
+use rightsdoc_archive::blobs::BlobError;
+use rightsdoc_archive::{
+    Archive, ArchiveError, ChainEntry, CustodyInput, EvidenceAdded, EvidenceInput, HistoryEntry,
+};
 use rightsdoc_model::{Classification, Kind, plain_str, redact};
 use rightsdoc_search::{SearchIndex, SearchQuery, SearchResults};
 use rightsdoc_stats::Snapshot;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
@@ -81,6 +86,44 @@ impl Library {
         let mut archive = Archive::open(&self.dir, user)?;
         archive.edit(id, patch).map_err(refusal)?;
         Ok(())
+    }
+
+    /// Store an evidence file as `user` (the caller checked the user may write): the bytes
+    /// of `file` from its start, an evidence record and its `acquired` custody entry, logged
+    /// under the user's name. The same bytes already stored make no second item (see
+    /// [`EvidenceAdded::existing`]).
+    pub fn add_evidence(
+        &self,
+        user: &str,
+        file: std::fs::File,
+        input: &EvidenceInput,
+    ) -> Result<EvidenceAdded, WebError> {
+        use std::io::Seek;
+        let mut file = file;
+        file.rewind().map_err(|e| ArchiveError::Io {
+            path: self.dir.clone(),
+            error: e,
+        })?;
+        let mut bytes = std::io::BufReader::with_capacity(256 * 1024, file);
+        let mut archive = Archive::open(&self.dir, user)?;
+        archive
+            .add_evidence(&mut bytes, input)
+            .map_err(|e| match e {
+                // What the archive refuses before storing (a source that is not there) is
+                // said in words meant for the person who asked.
+                ArchiveError::Other(message) => WebError::Invalid {
+                    path: String::new(),
+                    message,
+                },
+                other => refusal(other),
+            })
+    }
+
+    /// An unnamed temporary file for an upload on its way in, in the archive's own folder
+    /// rather than the machine's shared temporary one (an upload may be confidential). It has
+    /// no name, so it is gone when closed, even after a crash.
+    pub fn spool(&self) -> std::io::Result<std::fs::File> {
+        tempfile::tempfile_in(&self.dir)
     }
 
     /// A reader for `viewer`: the only way to see records.
@@ -289,6 +332,122 @@ impl Reader {
     }
 }
 
+/// An evidence file on its way to a visitor: what the page needs for the response's headers,
+/// and the bytes, re-hashed as they are read (the read at the end of the file fails if they
+/// no longer match the SHA-256).
+pub struct EvidenceFile {
+    pub id: String,
+    pub sha256: String,
+    pub size: Option<u64>,
+    pub media_type: Option<String>,
+    pub original_name: Option<String>,
+    pub bytes: Box<dyn Read + Send>,
+}
+
+/// What [`Reader::evidence_file`] allows.
+pub enum FileAccess {
+    Ready(EvidenceFile),
+    /// A confidential item: the visitor may have it, once they say why (the reason, their
+    /// name and the time go into its chain of custody before a byte is sent).
+    NeedsReason {
+        label: String,
+    },
+    /// Not an evidence item this visitor may see, or not there at all: the same answer.
+    Hidden,
+    /// The stored file is missing or no longer matches its SHA-256: nothing is sent.
+    Damaged(String),
+}
+
+impl Reader {
+    /// The chain of custody of evidence `id` as the viewer may see it: every custody entry
+    /// (and the record's own operations) in log order, each entry read at the viewer's
+    /// clearance. `None` when the item is not visible.
+    pub fn custody_chain(&self, id: &str) -> Result<Option<Vec<ChainEntry>>, WebError> {
+        match self.record(id)? {
+            Some(_) if Kind::from_id(id) == Some(Kind::Evidence) => {}
+            _ => return Ok(None),
+        }
+        let clearance = self.viewer.clearance;
+        self.library
+            .with_archive(|a| Ok(Some(a.custody_chain(id, clearance)?)))
+    }
+
+    /// The original file of evidence `id`, if the viewer's clearance permits the item. A
+    /// confidential item also needs a signed-in user and a `reason`: a `copied` custody entry
+    /// (who, why, "web download") is written under the user's name before the bytes are
+    /// opened. The file is re-hashed first, so a missing or altered file is refused before
+    /// anything is sent or recorded.
+    pub fn evidence_file(&self, id: &str, reason: Option<&str>) -> Result<FileAccess, WebError> {
+        if Kind::from_id(id) != Some(Kind::Evidence) {
+            return Ok(FileAccess::Hidden);
+        }
+        let Some(v) = self.record(id)? else {
+            return Ok(FileAccess::Hidden);
+        };
+        // The file is named by its hash; an item whose hash the viewer may not see names no
+        // file for them.
+        let Some(sha256) = v.get("sha256").and_then(plain_str).map(str::to_string) else {
+            return Ok(FileAccess::Hidden);
+        };
+        let text = |k: &str| v.get(k).and_then(plain_str).map(str::to_string);
+        let confidential = v.get("classification").and_then(Value::as_str) == Some("confidential");
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let custody = match (confidential, &self.audit_as, reason) {
+            (false, _, _) => None,
+            (true, Some(user), Some(reason)) => Some((user.clone(), reason.to_string())),
+            (true, Some(_), None) => {
+                return Ok(FileAccess::NeedsReason {
+                    label: label_of(&v),
+                });
+            }
+            // No one to record the access under: refused like a hidden item.
+            (true, None, _) => return Ok(FileAccess::Hidden),
+        };
+        let checked = self
+            .library
+            .with_archive(|a| match a.blobs().check(&sha256) {
+                Ok(true) => Ok(None),
+                Ok(false) => Ok(Some(format!(
+                    "evidence {id}: the stored file no longer matches its SHA-256 {sha256}"
+                ))),
+                Err(BlobError::NotFound { .. }) => Ok(Some(format!(
+                    "evidence {id}: its file {sha256} is missing from the blob store"
+                ))),
+                Err(BlobError::BadName(_)) => {
+                    Ok(Some(format!("evidence {id}: `{sha256}` is not a SHA-256")))
+                }
+                Err(e) => Err(ArchiveError::from(e).into()),
+            })?;
+        if let Some(problem) = checked {
+            return Ok(FileAccess::Damaged(problem));
+        }
+        if let Some((user, reason)) = custody {
+            Archive::open(&self.library.dir, &user)?.record_custody(
+                id,
+                self.viewer.clearance,
+                &CustodyInput {
+                    action: "copied".into(),
+                    actor: Some(user.clone()),
+                    to: Some("a download through the web interface".into()),
+                    reason: Some(reason),
+                    ..CustodyInput::default()
+                },
+            )?;
+        }
+        let bytes = self
+            .library
+            .with_archive(|a| Ok(a.blobs().open(&sha256).map_err(ArchiveError::from)?))?;
+        Ok(FileAccess::Ready(EvidenceFile {
+            id: id.to_string(),
+            size: v.get("size").and_then(Value::as_u64),
+            media_type: text("media_type"),
+            original_name: text("original_name"),
+            sha256,
+            bytes,
+        }))
+    }
+}
+
 /// Why the archive refused a write, as a form shows it: the field at fault and the reason.
 fn refusal(e: ArchiveError) -> WebError {
     use rightsdoc_store::StoreError;
@@ -312,7 +471,7 @@ fn refusal(e: ArchiveError) -> WebError {
 }
 
 /// A short label for a visible (already redacted) record: its first name, or its title,
-/// role or text, else its id.
+/// role or text, an evidence file's original name, else its id.
 pub fn label_of(v: &Value) -> String {
     let first_name = v["names"]
         .as_array()
@@ -324,5 +483,6 @@ pub fn label_of(v: &Value) -> String {
         .or_else(|| text("measure"))
         .map(str::to_string)
         .or_else(|| text("text").map(|t| t.chars().take(80).collect()))
+        .or_else(|| text("original_name").map(str::to_string))
         .unwrap_or_else(|| v["id"].as_str().unwrap_or_default().to_string())
 }

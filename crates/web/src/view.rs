@@ -16,6 +16,7 @@ pub fn section(kind: Kind) -> &'static str {
         Kind::Event => "events",
         Kind::Source => "sources",
         Kind::Recommendation => "recommendations",
+        Kind::Evidence => "evidence",
         _ => "records",
     }
 }
@@ -143,7 +144,10 @@ pub fn record_view(v: &Value, labels: &HashMap<String, String>, lang: Lang) -> R
         })
         .unwrap_or_default();
     RecordView {
-        kind_label: humanize(&kind),
+        kind_label: match (lang, Kind::parse(&kind)) {
+            (Lang::Fa, Some(k)) => crate::i18n::kind_name(k, lang).to_string(),
+            _ => humanize(&kind),
+        },
         id,
         kind,
         title,

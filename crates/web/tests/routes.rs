@@ -4,22 +4,34 @@
 
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
-use rightsdoc_archive::Archive;
-use rightsdoc_model::Classification;
+use rightsdoc_archive::{Archive, CustodyInput, EvidenceInput};
+use rightsdoc_model::{Classification, Kind};
 use rightsdoc_web::accounts::Role;
 use rightsdoc_web::{App, MAX_FAILURES, SESSION_COOKIE, router};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
-const CANARIES: [(&str, Classification); 6] = [
+const CANARIES: [(&str, Classification); 11] = [
     ("CANARY-CONF-RECORD", Classification::Confidential),
     ("CANARY-CONF-WITNESS", Classification::Confidential),
     ("CANARY-RESTRICTED-ALIAS", Classification::Restricted),
     ("CANARY-RESTRICTED-RELIGION", Classification::Restricted),
     ("CANARY-CONF-ACT-NOTE", Classification::Confidential),
     ("CANARY-CONF-MATCH", Classification::Confidential),
+    // A confidential evidence item: its note, its file's name and its bytes; an entry in its
+    // chain of custody; and a confidential hand-over of a public item.
+    ("CANARY-CONF-EVIDENCE-NOTE", Classification::Confidential),
+    ("CANARY-CONF-EVIDENCE-NAME", Classification::Confidential),
+    ("CANARY-CONF-EVIDENCE-BYTES", Classification::Confidential),
+    ("CANARY-CONF-CUSTODY-TO", Classification::Confidential),
+    ("CANARY-CONF-HANDOVER", Classification::Confidential),
 ];
+
+/// The bytes of the fixture's public evidence file and of its derived copy.
+const PUBLIC_FILE: &[u8] = b"A leaflet handed out at Evin prison, 1988.\n";
+const PUBLIC_COPY: &[u8] = b"A leaflet (redacted copy).\n";
+const SECRET_FILE: &[u8] = b"CANARY-CONF-EVIDENCE-BYTES: a witness statement.\n";
 
 struct Fixture {
     _tmp: tempfile::TempDir,
@@ -38,6 +50,14 @@ struct Fixture {
     public_match: String,
     secret_match: String,
     lists: [String; 2],
+    /// A public evidence item (citing the testimony), a redacted copy of it, and a
+    /// confidential item with a hand-over in its chain of custody.
+    public_evidence: String,
+    public_copy: String,
+    secret_evidence: String,
+    secret_custody: String,
+    /// A confidential hand-over of the public item.
+    hidden_handover: String,
 }
 
 fn fixture() -> Fixture {
@@ -79,6 +99,61 @@ fn fixture() -> Fixture {
     let secret_match = add(json!({"kind": "match", "records": [victim, secret],
         "decision": "proposed", "probability": 0.93, "evidence": "CANARY-CONF-MATCH",
         "classification": "confidential"}));
+    let store = |a: &mut Archive, bytes: &[u8], input: EvidenceInput| {
+        a.add_evidence(&mut &bytes[..], &input).unwrap().evidence
+    };
+    let public_evidence = store(
+        &mut a,
+        PUBLIC_FILE,
+        EvidenceInput {
+            original_name: Some("leaflet.txt".into()),
+            source: Some(testimony.clone()),
+            note: Some("A photocopy kept by a family".into()),
+            ..EvidenceInput::default()
+        },
+    );
+    let public_copy = store(
+        &mut a,
+        PUBLIC_COPY,
+        EvidenceInput {
+            original_name: Some("leaflet-redacted.txt".into()),
+            derived_from: Some(public_evidence.clone()),
+            derivation: Some("redacted".into()),
+            ..EvidenceInput::default()
+        },
+    );
+    let secret_evidence = store(
+        &mut a,
+        SECRET_FILE,
+        EvidenceInput {
+            original_name: Some("CANARY-CONF-EVIDENCE-NAME.txt".into()),
+            source: Some(testimony.clone()),
+            note: Some("CANARY-CONF-EVIDENCE-NOTE".into()),
+            classification: Classification::Confidential,
+            ..EvidenceInput::default()
+        },
+    );
+    let secret_custody = a
+        .record_custody(
+            &secret_evidence,
+            Classification::Confidential,
+            &CustodyInput {
+                action: "handed_over".into(),
+                from: Some("the field researcher".into()),
+                to: Some("CANARY-CONF-CUSTODY-TO".into()),
+                reason: Some("for safekeeping".into()),
+                ..CustodyInput::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let hidden_handover = a
+        .add(
+            json!({"kind": "custody", "evidence": public_evidence, "action": "handed_over",
+            "to": "CANARY-CONF-HANDOVER", "classification": "confidential"}),
+        )
+        .unwrap()
+        .id;
     drop(a);
     let app = Arc::new(App::open(&dir).unwrap());
     let researcher_totp = app
@@ -113,6 +188,11 @@ fn fixture() -> Fixture {
         public_match,
         secret_match,
         lists: [list_a, list_b],
+        public_evidence,
+        public_copy,
+        secret_evidence,
+        secret_custody,
+        hidden_handover,
     }
 }
 
@@ -199,6 +279,21 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
         format!("/api/v1/records/{}", f.secret_match),
         format!("/api/v1/records/{}", f.secret),
         format!("/api/v1/records/{}/history", f.secret),
+        // Evidence: the list, the items' pages, their files, their custody entries.
+        "/evidence".into(),
+        "/api/v1/records?kind=evidence".into(),
+        "/api/v1/records?kind=custody".into(),
+        format!("/evidence/{}", f.public_evidence),
+        format!("/evidence/{}", f.public_copy),
+        format!("/evidence/{}", f.secret_evidence),
+        format!("/evidence/{}/file", f.public_evidence),
+        format!("/evidence/{}/file", f.secret_evidence),
+        format!("/records/{}", f.secret_custody),
+        format!("/records/{}", f.hidden_handover),
+        format!("/api/v1/records/{}", f.secret_evidence),
+        format!("/api/v1/records/{}/history", f.secret_evidence),
+        format!("/api/v1/records/{}", f.secret_custody),
+        format!("/api/v1/records/{}/history", f.public_evidence),
     ];
     // The search page echoes the visitor's own query, so pages are searched with the canary in
     // lower case and word by word (the index is case-insensitive; the check is not).
@@ -238,6 +333,26 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
     assert!(page.body.contains("CANARY-RESTRICTED-ALIAS"));
     let page = get(&f.app, &format!("/sources/{}", f.testimony), Some(&admin)).await;
     assert!(page.body.contains("CANARY-CONF-WITNESS"));
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.secret_evidence),
+        Some(&admin),
+    )
+    .await;
+    for canary in [
+        "CANARY-CONF-EVIDENCE-NOTE",
+        "CANARY-CONF-EVIDENCE-NAME",
+        "CANARY-CONF-CUSTODY-TO",
+    ] {
+        assert!(page.body.contains(canary), "{canary}");
+    }
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.public_evidence),
+        Some(&admin),
+    )
+    .await;
+    assert!(page.body.contains("CANARY-CONF-HANDOVER"));
     // The public victim page is there, the confidential person is not (and says no more than
     // an id that does not exist would).
     let page = get(&f.app, &format!("/people/{}", f.victim), None).await;
@@ -1202,4 +1317,629 @@ async fn the_estimate_page_counts_only_what_the_visitor_may_see() {
     let page = get(&f.app, "/estimate?lang=fa", None).await;
     assert!(page.body.contains("dir=\"rtl\""));
     assert!(page.body.contains("Book of names") && !page.body.contains("An estimated"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence files
+
+/// A multipart/form-data body: text fields in order, then the file part when given.
+fn form_data(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "rightsdoc-evidence-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_evidence(
+    f: &Fixture,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Answer {
+    let (content_type, body) = form_data(fields, file);
+    let mut req = Request::post("/evidence/new").header(header::CONTENT_TYPE, content_type);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(&f.app, req.body(Body::from(body)).unwrap()).await
+}
+
+/// A download (or any request) whose body is kept as bytes.
+async fn fetch(
+    app: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, headers, body.to_vec())
+}
+
+async fn download(
+    f: &Fixture,
+    id: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let uri = format!("/evidence/{id}/file");
+    let mut req = match form {
+        None => Request::get(&uri),
+        Some(_) => {
+            Request::post(&uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        }
+    };
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    let body = form.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    fetch(&f.app, req.body(body).unwrap()).await
+}
+
+/// The current code of an authenticator app holding `secret`.
+fn totp_now(secret: &str) -> String {
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        totp_rs::Secret::Encoded(secret.to_string())
+            .to_bytes()
+            .unwrap(),
+        Some("rightsdoc".into()),
+        "user".into(),
+    )
+    .unwrap()
+    .generate_current()
+    .unwrap()
+}
+
+/// A new editor, signed in with their second factor.
+async fn sign_in_editor(f: &Fixture) -> String {
+    let secret = f
+        .accounts
+        .accounts
+        .add_user("eddie", Role::Editor, "a long editor password")
+        .unwrap()
+        .expect("editors get a TOTP secret");
+    sign_in(f, "eddie", "a long editor password", &totp_now(&secret))
+        .await
+        .unwrap()
+}
+
+fn evidence_count(f: &Fixture) -> u64 {
+    let archive = Archive::open(&f.dir, "tester").unwrap();
+    archive
+        .visible_page(Classification::Confidential, Kind::Evidence, 0, 0)
+        .unwrap()
+        .1
+}
+
+fn chain(f: &Fixture, id: &str) -> Vec<rightsdoc_archive::ChainEntry> {
+    Archive::open(&f.dir, "tester")
+        .unwrap()
+        .custody_chain(id, Classification::Confidential)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.record.starts_with("cus_"))
+        .collect()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A small JPEG whose EXIF block names a camera and software (big-endian TIFF, IFD0 only).
+fn photo() -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08\0\x03".to_vec();
+    for (tag, len, at) in [(0x010Fu16, 6u32, 50u32), (0x0110, 7, 56), (0x0131, 10, 63)] {
+        tiff.extend(tag.to_be_bytes());
+        tiff.extend(2u16.to_be_bytes());
+        tiff.extend(len.to_be_bytes());
+        tiff.extend(at.to_be_bytes());
+    }
+    tiff.extend([0, 0, 0, 0]);
+    tiff.extend(b"Canon\0EOS 5D\0GIMP 2.10\0");
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend(((2 + 6 + tiff.len()) as u16).to_be_bytes());
+    out.extend(b"Exif\0\0");
+    out.extend(&tiff);
+    out.extend([0xFF, 0xD9]);
+    out
+}
+
+/// The first `/evidence/evd_…` link of a page.
+fn evidence_link(body: &str) -> String {
+    let at = body
+        .find("href=\"/evidence/evd_")
+        .expect("a link to an item")
+        + 16;
+    body[at..].split(['"', '/']).next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn editors_upload_evidence_with_a_fresh_form_and_nobody_else_can() {
+    let f = fixture();
+    let before = evidence_count(&f);
+    let file = photo();
+    // Visitors are sent to sign in; viewers and researchers are refused.
+    let a = get(&f.app, "/evidence/new", None).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let a = post_evidence(
+        &f,
+        None,
+        &[("csrf", "x"), ("classification", "public")],
+        Some(("a.jpg", &file)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    for (name, password) in [
+        ("vera", "a long viewer password"),
+        ("rana", "a long researcher password"),
+    ] {
+        let cookie = sign_in(&f, name, password, "").await.unwrap();
+        let form = get(&f.app, "/evidence/new", Some(&cookie)).await;
+        assert_eq!(form.status, StatusCode::FORBIDDEN, "{name}");
+        let csrf = csrf_of(&get(&f.app, "/", Some(&cookie)).await);
+        let a = post_evidence(
+            &f,
+            Some(&cookie),
+            &[("csrf", &csrf), ("classification", "public")],
+            Some(("a.jpg", &file)),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{name}");
+    }
+    assert_eq!(evidence_count(&f), before);
+
+    let editor = sign_in_editor(&f).await;
+    let form = get(
+        &f.app,
+        &format!("/evidence/new?source={}", f.testimony),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"enctype="multipart/form-data""#));
+    assert!(
+        form.body.contains(&format!(
+            r#"<option value="{}" dir="auto" selected>Testimony"#,
+            f.testimony
+        )),
+        "the source is offered and chosen: {}",
+        form.body
+    );
+    let csrf = csrf_of(&form);
+    let source = f.testimony.as_str();
+
+    // Without the form's token, or with another, nothing is stored.
+    for token in [None, Some("forged")] {
+        let mut fields = vec![("classification", "public")];
+        if let Some(t) = token {
+            fields.insert(0, ("csrf", t));
+        }
+        let a = post_evidence(&f, Some(&editor), &fields, Some(("a.jpg", &file))).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+    }
+    // Refusals say why and keep what was typed.
+    let note = "Taken at <b>Khavaran</b>, خاوران";
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[("csrf", &csrf), ("source", source), ("note", note)],
+        Some(("a.jpg", &file)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains("Choose who may see this file."),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.body
+            .contains("Taken at &#60;b&#62;Khavaran&#60;/b&#62;, خاوران")
+    );
+    assert!(
+        a.body
+            .contains(&format!(r#"<option value="{source}" dir="auto" selected>"#))
+    );
+    assert!(a.body.contains("choose it again"));
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("source", "src_doesnotexist"),
+            ("classification", "restricted"),
+        ],
+        Some(("a.jpg", &file)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("There is no such source"), "{}", a.body);
+    assert!(a.body.contains(r#"<option value="restricted" selected>"#));
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[("csrf", &csrf), ("classification", "restricted")],
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.body.contains("Choose a file to store."));
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[("csrf", &csrf), ("classification", "restricted")],
+        Some(("empty.txt", b"")),
+    )
+    .await;
+    assert!(a.body.contains("is empty (0 bytes)"), "{}", a.body);
+    assert_eq!(evidence_count(&f), before, "nothing was stored");
+
+    // Stored: under its hash, with the name's disagreement with the bytes noted.
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("classification", "restricted"),
+            ("source", source),
+            ("note", note),
+        ],
+        Some(("C:\\Users\\field\\grave-site.png", &file)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.body.contains("The file is stored"), "{}", a.body);
+    assert!(a.body.contains(&sha256_hex(&file)));
+    assert!(
+        a.body
+            .contains("the name says .png, the bytes are image/jpeg")
+    );
+    let id = evidence_link(&a.body);
+    assert_eq!(evidence_count(&f), before + 1);
+    let archive = Archive::open(&f.dir, "tester").unwrap();
+    let record = archive
+        .get_visible(&id, Classification::Confidential)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record["original_name"], "grave-site.png", "no folders");
+    assert_eq!(record["acquired_by"], "eddie");
+    assert_eq!(record["classification"], "restricted");
+    assert_eq!(record["source"], f.testimony.as_str());
+    let history = archive.history(&id, Classification::Confidential).unwrap();
+    assert!(
+        history.iter().all(|h| h.actor == "eddie"),
+        "logged under the editor"
+    );
+    let entries = chain(&f, &id);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].action, "acquired");
+    assert_eq!(entries[0].actor.as_deref(), Some("eddie"));
+
+    // The same bytes again are the same item: said so, with a link to it.
+    let again = post_evidence(
+        &f,
+        Some(&editor),
+        &[("csrf", &csrf), ("classification", "restricted")],
+        Some(("copy.jpg", &file)),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("Already stored"), "{}", again.body);
+    assert!(again.body.contains("already in the archive"));
+    assert_eq!(evidence_link(&again.body), id);
+    assert_eq!(evidence_count(&f), before + 1);
+    assert_eq!(chain(&f, &id).len(), 2, "another acquisition");
+
+    // The item's page shows the claims the photo makes, as claims.
+    let page = get(&f.app, &format!("/evidence/{id}"), Some(&editor)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let claims = page
+        .body
+        .split("<section class=\"claims\">")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    assert!(claims.contains("not verified"), "{claims}");
+    assert!(claims.contains("Canon") && claims.contains("EOS 5D") && claims.contains("GIMP 2.10"));
+    // The generic record form never makes an evidence record without its file.
+    let a = get(&f.app, "/new/evidence", Some(&editor)).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.headers[header::LOCATION], "/evidence/new");
+    let edit = get(&f.app, &format!("/edit/{id}"), Some(&editor)).await;
+    assert!(
+        !edit.body.contains(r#"name="sha256""#),
+        "the file's hash is not editable"
+    );
+}
+
+#[tokio::test]
+async fn an_evidence_page_shows_its_file_copies_and_chain_of_custody() {
+    let f = fixture();
+    let page = get(&f.app, &format!("/evidence/{}", f.public_evidence), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains(&sha256_hex(PUBLIC_FILE)));
+    assert!(body.contains(&format!("{} bytes", PUBLIC_FILE.len())));
+    assert!(body.contains("text/plain") && body.contains("leaflet.txt"));
+    assert!(body.contains("A photocopy kept by a family"));
+    assert!(body.contains(&format!(r#"href="/evidence/{}/file""#, f.public_evidence)));
+    assert!(body.contains("Testimony"), "its source");
+    assert!(body.contains("Claims made by the file, not verified"));
+    // Its redacted copy, and on the copy's page, the original.
+    let copies = body
+        .split("<section class=\"copies\">")
+        .nth(1)
+        .expect("copies");
+    assert!(copies.contains(&f.public_copy) && copies.contains("Redacted copy"));
+    let copy = get(&f.app, &format!("/evidence/{}", f.public_copy), None).await;
+    assert!(copy.body.contains("Made from the original"));
+    assert!(
+        copy.body
+            .contains(&format!(r#"href="/evidence/{}""#, f.public_evidence))
+    );
+    // The chain of custody, as the visitor may see it: the acquisition, not the confidential
+    // hand-over.
+    let custody = |body: &str| {
+        body.split("<section class=\"custody\">")
+            .nth(1)
+            .expect("a chain of custody")
+            .split("</section>")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let chain_shown = custody(body);
+    assert!(chain_shown.contains("Acquired") && chain_shown.contains("tester"));
+    assert!(!chain_shown.contains("CANARY-CONF-HANDOVER"));
+    assert_eq!(
+        chain_shown.matches("<tr>").count(),
+        2,
+        "header and one entry"
+    );
+    let admin = sign_in_admin(&f).await;
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.public_evidence),
+        Some(&admin),
+    )
+    .await;
+    let chain_shown = custody(&page.body);
+    let (acquired, handed) = (
+        chain_shown.find("Acquired").unwrap(),
+        chain_shown.find("CANARY-CONF-HANDOVER").unwrap(),
+    );
+    assert!(acquired < handed, "in time order");
+    // A confidential item: its hand-over with who, to whom and why; a reason before any
+    // download.
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.secret_evidence),
+        Some(&admin),
+    )
+    .await;
+    let chain_shown = custody(&page.body);
+    for text in [
+        "Handed over",
+        "the field researcher",
+        "CANARY-CONF-CUSTODY-TO",
+        "for safekeeping",
+    ] {
+        assert!(chain_shown.contains(text), "{text}: {chain_shown}");
+    }
+    assert!(page.body.contains(r#"name="reason""#));
+    assert!(
+        !page
+            .body
+            .contains(&format!(r#"href="/evidence/{}/file""#, f.secret_evidence))
+    );
+    // The list of items, and the page in Persian.
+    let list = get(&f.app, "/evidence", None).await;
+    assert!(list.body.contains("leaflet.txt") && !list.body.contains(&f.secret_evidence));
+    let fa = get(
+        &f.app,
+        &format!("/evidence/{}?lang=fa", f.public_evidence),
+        None,
+    )
+    .await;
+    assert!(fa.body.contains("زنجیرهٔ نگهداری") && fa.body.contains("دریافت شد"));
+    assert!(fa.body.contains("ادعاهای خود پرونده، راستی‌آزمایی‌نشده"));
+}
+
+#[tokio::test]
+async fn a_public_file_downloads_for_anyone_as_an_attachment_with_its_exact_bytes() {
+    let f = fixture();
+    let (status, headers, body) = download(&f, &f.public_evidence, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, PUBLIC_FILE);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/plain");
+    assert_eq!(
+        headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"leaflet.txt\"; filename*=UTF-8''leaflet.txt"
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(
+        headers[header::CONTENT_LENGTH],
+        PUBLIC_FILE.len().to_string()
+    );
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        headers["repr-digest"]
+            .to_str()
+            .unwrap()
+            .starts_with("sha-256=:")
+    );
+    // Downloading a public file writes nothing.
+    assert_eq!(chain(&f, &f.public_evidence).len(), 2);
+    // Not an evidence id, or no such item: not found.
+    for id in [f.victim.as_str(), "evd_doesnotexist"] {
+        let (status, _, _) = download(&f, id, None, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn a_confidential_file_needs_clearance_and_a_reason_which_its_chain_records() {
+    let f = fixture();
+    let id = f.secret_evidence.clone();
+    let secret = "CANARY-CONF-EVIDENCE-BYTES".as_bytes();
+    let leaks = |body: &[u8]| body.windows(secret.len()).any(|w| w == secret);
+    let entries = chain(&f, &id).len();
+    // Nobody without clearance gets the bytes, by either method, with or without a reason.
+    let viewer = sign_in(&f, "vera", "a long viewer password", "")
+        .await
+        .unwrap();
+    let researcher = sign_in(&f, "rana", "a long researcher password", "")
+        .await
+        .unwrap();
+    let (status, _, body) = download(&f, &id, None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!leaks(&body));
+    let (status, _, body) = download(&f, &id, None, Some("csrf=x&reason=curious")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!leaks(&body));
+    for cookie in [&viewer, &researcher] {
+        let csrf = csrf_of(&get(&f.app, "/", Some(cookie)).await);
+        let (status, _, body) = download(&f, &id, Some(cookie), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!leaks(&body));
+        let form = format!("csrf={csrf}&reason=I+would+like+it");
+        let (status, _, body) = download(&f, &id, Some(cookie), Some(&form)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!leaks(&body));
+    }
+    // An admin is asked why first.
+    let admin = sign_in_admin(&f).await;
+    let (status, _, body) = download(&f, &id, Some(&admin), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(body).unwrap();
+    assert!(page.contains(r#"name="reason""#) && !page.contains("CANARY-CONF-EVIDENCE-BYTES"));
+    let csrf = csrf_of(&get(&f.app, "/", Some(&admin)).await);
+    let (status, _, body) = download(
+        &f,
+        &id,
+        Some(&admin),
+        Some(&format!("csrf={csrf}&reason=+")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!leaks(&body));
+    assert!(String::from_utf8_lossy(&body).contains("Say why you need a copy"));
+    let (status, _, body) = download(
+        &f,
+        &id,
+        Some(&admin),
+        Some("csrf=forged&reason=for+the+court"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!leaks(&body));
+    assert_eq!(
+        chain(&f, &id).len(),
+        entries,
+        "nothing recorded, nothing sent"
+    );
+    // With a reason: recorded under the admin's name, then sent.
+    let form = format!("csrf={csrf}&reason=for+the+submission+to+the+court");
+    let (status, headers, body) = download(&f, &id, Some(&admin), Some(&form)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, SECRET_FILE);
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"CANARY-CONF-EVIDENCE-NAME.txt\"")
+    );
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let after = chain(&f, &id);
+    assert_eq!(after.len(), entries + 1);
+    let last = after.last().unwrap();
+    assert_eq!(last.action, "copied");
+    assert_eq!(last.actor.as_deref(), Some("admin"));
+    assert_eq!(last.logged_by, "admin");
+    assert_eq!(
+        last.reason.as_deref(),
+        Some("for the submission to the court")
+    );
+    let entry = Archive::open(&f.dir, "tester")
+        .unwrap()
+        .get_visible(&last.record, Classification::Restricted)
+        .unwrap();
+    assert!(entry.is_none(), "the entry is as confidential as its item");
+    let page = get(&f.app, &format!("/evidence/{id}"), Some(&admin)).await;
+    assert!(page.body.contains("for the submission to the court"));
+}
+
+/// Every stored file under `dir` named `sha256`.
+fn blob_files(dir: &std::path::Path, sha256: &str, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            blob_files(&path, sha256, out);
+        } else if path.file_name().is_some_and(|n| n == sha256) {
+            out.push(path);
+        }
+    }
+}
+
+/// Replace the stored bytes of a file (as a disk fault or an intruder would).
+fn alter(f: &Fixture, original: &[u8], altered: &[u8]) {
+    let mut files = Vec::new();
+    blob_files(&f.dir.join("blobs"), &sha256_hex(original), &mut files);
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&files[0], std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    std::fs::write(&files[0], altered).unwrap();
+}
+
+#[tokio::test]
+async fn an_altered_file_is_refused_not_served() {
+    let f = fixture();
+    let mut altered = PUBLIC_FILE.to_vec();
+    altered[2] ^= 0x20;
+    alter(&f, PUBLIC_FILE, &altered);
+    let (status, _, body) = download(&f, &f.public_evidence, None, None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("was not sent"), "{body}");
+    assert!(
+        !body.contains("eaflet handed out"),
+        "neither the original nor the altered bytes"
+    );
+    // A confidential item that no longer matches: refused before its reason is recorded.
+    let mut altered = SECRET_FILE.to_vec();
+    altered[0] = b'X';
+    alter(&f, SECRET_FILE, &altered);
+    let entries = chain(&f, &f.secret_evidence).len();
+    let admin = sign_in_admin(&f).await;
+    let csrf = csrf_of(&get(&f.app, "/", Some(&admin)).await);
+    let form = format!("csrf={csrf}&reason=for+the+court");
+    let (status, _, body) = download(&f, &f.secret_evidence, Some(&admin), Some(&form)).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!String::from_utf8_lossy(&body).contains("witness statement"));
+    assert_eq!(chain(&f, &f.secret_evidence).len(), entries);
 }
