@@ -309,10 +309,12 @@ impl Archive {
             .store
             .record(id)?
             .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
-        let mut record = row
-            .record()?
+        let before = row.record()?;
+        let mut record = before
+            .clone()
             .apply_patch(patch)
             .map_err(ArchiveError::invalid(""))?;
+        crate::evidence::keep_file_facts(&before, &record)?;
         crate::evidence::inherit_classification(
             self.store.as_ref(),
             std::slice::from_mut(&mut record),

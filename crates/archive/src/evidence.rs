@@ -622,6 +622,28 @@ pub(crate) fn verify_blobs(archive: &Archive) -> Result<u64, ArchiveError> {
 
 /// A custody entry is at least as secret as its evidence item: raise each custody record's
 /// classification to its item's (found in the same batch or in the store).
+/// The fields that describe an evidence item's file: what the bytes are, never what someone
+/// says about them.
+const FILE_FACTS: [&str; 4] = ["sha256", "size", "media_type", "original_name"];
+
+/// Refuses an edit that would change what file an evidence item is: the original is never
+/// modified, so a different file is a different item (`evidence add`, with `--derived-from`
+/// for a copy made from this one).
+pub(crate) fn keep_file_facts(before: &Record, after: &Record) -> Result<(), ArchiveError> {
+    if before.kind != Kind::Evidence {
+        return Ok(());
+    }
+    for field in FILE_FACTS {
+        if before.body.get(field) != after.body.get(field) {
+            return Err(ArchiveError::Other(format!(
+                "{}: `{field}` describes the stored file and cannot be edited; add a different file as its own item with `rightsdoc evidence add` (`--derived-from {}` for a copy made from it)",
+                before.id, before.id
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn inherit_classification(
     store: &dyn Store,
     records: &mut [Record],

@@ -722,3 +722,35 @@ fn bad_requests_are_one_line_naming_the_file_or_id_and_store_nothing() {
     assert!(err.contains("already exists"), "{err}");
     assert_eq!(std::fs::read(&out).unwrap(), b"mine");
 }
+
+/// What an item's file is cannot be edited away: the original is never modified, so another
+/// file is another item. Notes about the item may still change.
+#[test]
+fn the_file_an_item_describes_cannot_be_edited() {
+    let s = setup();
+    let added = s.add(&s.file("grey.png", &png()), &[]);
+    let id = added["evidence"].as_str().unwrap();
+    let before = log_size(&s.archive);
+    for patch in [
+        format!(r#"{{"sha256": "{}"}}"#, "0".repeat(64)),
+        r#"{"size": 1}"#.to_string(),
+        r#"{"media_type": "text/plain"}"#.to_string(),
+        r#"{"original_name": "other.png"}"#.to_string(),
+    ] {
+        let err = fails(&s.archive, &["edit", id, "--data", &patch]);
+        assert!(
+            err.contains("cannot be edited") && err.contains(id),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        log_size(&s.archive),
+        before,
+        "a refused edit writes nothing"
+    );
+    ok(
+        &s.archive,
+        &["edit", id, "--data", r#"{"note": "scanned at the office"}"#],
+    );
+    assert_eq!(log_size(&s.archive), before + 1);
+}
