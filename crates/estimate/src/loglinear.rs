@@ -104,15 +104,6 @@ impl Hierarchical {
         &self.terms
     }
 
-    /// The highest order of its terms (1 for independence).
-    pub fn order(&self) -> usize {
-        self.terms
-            .iter()
-            .map(|s| s.count_ones() as usize)
-            .max()
-            .unwrap_or(1)
-    }
-
     /// Rcapture's name: maximal terms by order (highest first), then by digits; lists in no
     /// interaction as single digits. `[12,13,24]`, `[123,4]`, `[1,2,3]`.
     pub fn name(&self) -> String {
