@@ -452,64 +452,50 @@ fn a_forger_who_rewrites_the_manifests_is_still_caught() {
     }
     assert!(cases > 20);
 
+    // One file of the bag rewritten and every manifest line recomputed, as a forger would:
+    // verification's error.
+    let forge = |suffix: &str, edit: &dyn Fn(String) -> String| -> String {
+        let mut copy = files.clone();
+        let i = copy.iter().position(|(n, _)| n.ends_with(suffix)).unwrap();
+        let text = String::from_utf8(copy[i].1.clone()).unwrap();
+        let changed = edit(text.clone());
+        assert_ne!(text, changed, "{suffix} was not changed");
+        copy[i].1 = changed.into_bytes();
+        reseal(&mut copy);
+        write_zip(&forged, &copy);
+        verify_bundle(&forged, None).unwrap_err().to_string()
+    };
+
     // A record changed with its manifest lines recomputed: named by file and line.
-    let mut copy = files.clone();
-    let i = copy
-        .iter()
-        .position(|(n, _)| n.ends_with("data/records.json"))
-        .unwrap();
-    let text = String::from_utf8(copy[i].1.clone()).unwrap();
-    let changed = text.replacen("Someone Else", "Someone Elsa", 1);
-    assert_ne!(text, changed);
-    copy[i].1 = changed.into_bytes();
-    reseal(&mut copy);
-    write_zip(&forged, &copy);
-    let err = verify_bundle(&forged, None).unwrap_err().to_string();
+    let err = forge("data/records.json", &|t| {
+        t.replacen("Someone Else", "Someone Elsa", 1)
+    });
     assert!(err.starts_with("data/records.json line "), "{err}");
     assert!(err.contains("differs from the payload"), "{err}");
 
     // A hash of an inclusion proof changed: the proof no longer leads to the signed root.
-    let mut copy = files.clone();
-    let i = copy
-        .iter()
-        .position(|(n, _)| n.ends_with("data/log/proofs/1.tlog-proof"))
-        .unwrap();
-    let text = String::from_utf8(copy[i].1.clone()).unwrap();
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let flipped: String = lines[2]
-        .chars()
-        .enumerate()
-        .map(|(k, c)| {
-            if k == 3 {
-                if c == 'A' { 'B' } else { 'A' }
-            } else {
-                c
-            }
-        })
-        .collect();
-    lines[2] = flipped;
-    copy[i].1 = lines.join("\n").into_bytes();
-    reseal(&mut copy);
-    write_zip(&forged, &copy);
-    let err = verify_bundle(&forged, None).unwrap_err().to_string();
+    let err = forge("data/log/proofs/1.tlog-proof", &|t| {
+        let mut lines: Vec<String> = t.split('\n').map(str::to_string).collect();
+        lines[2] = lines[2]
+            .chars()
+            .enumerate()
+            .map(|(k, c)| match (k, c) {
+                (3, 'A') => 'B',
+                (3, _) => 'A',
+                _ => c,
+            })
+            .collect();
+        lines.join("\n")
+    });
     assert!(
         err.starts_with("data/log/proofs/1.tlog-proof: does not prove operation 1"),
         "{err}"
     );
 
     // A shown payload changed: its digest in the header no longer matches.
-    let mut copy = files.clone();
-    let i = copy
-        .iter()
-        .position(|(n, _)| n.ends_with("data/log/operations.jsonl"))
-        .unwrap();
-    let text = String::from_utf8(copy[i].1.clone()).unwrap();
-    let changed = text.replacen("Someone Else", "Someone Elsa", 1);
-    assert_ne!(text, changed);
-    copy[i].1 = changed.into_bytes();
-    reseal(&mut copy);
-    write_zip(&forged, &copy);
-    let err = verify_bundle(&forged, None).unwrap_err().to_string();
+    let err = forge("data/log/operations.jsonl", &|t| {
+        t.replacen("Someone Else", "Someone Elsa", 1)
+    });
     assert!(err.starts_with("data/log/operations.jsonl line "), "{err}");
     assert!(err.contains("does not match the digest"), "{err}");
 
