@@ -26,6 +26,10 @@ pub enum Action {
     /// Someone read a record holding confidential values: an audit entry (who saw what, when).
     /// Changes nothing; the payload says through what (`{"via": "page"}`).
     View,
+    /// The data key of a record's confidential values was destroyed (crypto-shredding): its
+    /// sealed values, in the log and in the current state, can no longer be read by anyone.
+    /// The payload gives the reason; the record itself stays, with what was not sealed.
+    Redact,
 }
 
 impl Action {
@@ -36,6 +40,7 @@ impl Action {
             Action::Edit => "edit",
             Action::Delete => "delete",
             Action::View => "view",
+            Action::Redact => "redact",
         }
     }
 }

@@ -8,6 +8,7 @@ mod classification;
 pub mod id;
 mod record;
 pub mod schema;
+mod sealed;
 mod validate;
 pub mod vocab;
 
@@ -16,4 +17,5 @@ pub use record::{NameEntry, Record, Reference, field_text, plain_str, redact};
 pub use rightsdoc_dates as dates;
 pub use rightsdoc_names as names;
 pub use schema::{Field, Kind, KindSchema, Ty};
-pub use validate::{ValidationError, validate};
+pub use sealed::{SEALED, contains_sealed, is_sealed, strip_sealed};
+pub use validate::{ValidationError, validate, validate_stored};

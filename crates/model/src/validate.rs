@@ -8,6 +8,7 @@ use crate::classification::Classification;
 use crate::id;
 use crate::record::{Record, Reference};
 use crate::schema::{COMMON_FIELDS, Field, Kind, Ty};
+use crate::sealed::{SEALED, is_sealed};
 use crate::vocab::vocabularies;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -47,8 +48,19 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// Validate and normalize a record. Without an `id` one is generated.
+/// Validate and normalize a record. Without an `id` one is generated. Sealed values are
+/// refused: only the archive writes them ([`validate_stored`]).
 pub fn validate(input: Value) -> Result<Record, ValidationError> {
+    validate_with(input, false)
+}
+
+/// Validate a record as the archive stored it, whose confidential values may be sealed
+/// (see `sealed.rs`): a sealed value is taken as it is, its `refs` as references.
+pub fn validate_stored(input: Value) -> Result<Record, ValidationError> {
+    validate_with(input, true)
+}
+
+fn validate_with(input: Value, allow_sealed: bool) -> Result<Record, ValidationError> {
     let Value::Object(obj) = input else {
         return err(
             "",
@@ -82,7 +94,10 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
         }
     }
 
-    let mut v = Walker { refs: Vec::new() };
+    let mut v = Walker {
+        refs: Vec::new(),
+        allow_sealed,
+    };
     let mut out = Map::new();
     out.insert("kind".into(), Value::String(kind_name));
     let id = match obj.get("id") {
@@ -123,10 +138,18 @@ pub fn validate(input: Value) -> Result<Record, ValidationError> {
         }
     }
     if let Some(c) = obj.get("citations") {
-        out.insert("citations".into(), v.citations("citations", c)?);
+        let c = match v.sealed("citations", c)? {
+            Some(sealed) => sealed,
+            None => v.citations("citations", c)?,
+        };
+        out.insert("citations".into(), c);
     }
     if let Some(n) = obj.get("notes") {
-        out.insert("notes".into(), v.scalar("notes", &Ty::LongText, n)?);
+        let n = match v.sealed("notes", n)? {
+            Some(sealed) => sealed,
+            None => v.scalar("notes", &Ty::LongText, n)?,
+        };
+        out.insert("notes".into(), n);
     }
     if kind == Kind::Involvement && !out.contains_key("event") && !out.contains_key("act") {
         return err("event", "an involvement needs an `event` or an `act`");
@@ -192,15 +215,64 @@ fn kind_list() -> String {
 
 struct Walker {
     refs: Vec<Reference>,
+    /// Stored records may hold sealed values; input from people may not.
+    allow_sealed: bool,
 }
 
 impl Walker {
+    /// `Some(value)` when `value` is a sealed value (checked, its `refs` recorded).
+    fn sealed(&mut self, path: &str, value: &Value) -> Result<Option<Value>, ValidationError> {
+        if !is_sealed(value) {
+            return Ok(None);
+        }
+        if !self.allow_sealed {
+            return err(
+                &join(path, SEALED),
+                "sealed values are written by the archive itself, not given as input",
+            );
+        }
+        let o = value.as_object().expect("a sealed value is an object");
+        for key in o.keys() {
+            if !["classification", SEALED, "refs"].contains(&key.as_str()) {
+                return err(&join(path, key), "unknown key in a sealed value");
+            }
+        }
+        if o.get("classification").and_then(Value::as_str) != Some("confidential") {
+            return err(
+                &join(path, "classification"),
+                "a sealed value must be confidential",
+            );
+        }
+        if !o.get(SEALED).is_some_and(Value::is_string) {
+            return err(&join(path, SEALED), "must be a string");
+        }
+        if let Some(refs) = o.get("refs") {
+            let Some(refs) = refs.as_array() else {
+                return err(&join(path, "refs"), "must be a list of record ids");
+            };
+            for (i, r) in refs.iter().enumerate() {
+                let p = format!("{path}.refs[{i}]");
+                match r.as_str() {
+                    Some(target) if !target.is_empty() => self.refs.push(Reference {
+                        path: p,
+                        target: target.to_string(),
+                    }),
+                    _ => return err(&p, "must be a record id"),
+                }
+            }
+        }
+        Ok(Some(value.clone()))
+    }
+
     fn field(
         &mut self,
         path: &str,
         field: &Field,
         value: &Value,
     ) -> Result<Value, ValidationError> {
+        if let Some(sealed) = self.sealed(path, value)? {
+            return Ok(sealed);
+        }
         if field.many {
             let Value::Array(items) = value else {
                 return err(path, "must be a list (JSON array)");
@@ -243,6 +315,9 @@ impl Walker {
         field: &Field,
         value: &Value,
     ) -> Result<Value, ValidationError> {
+        if let Some(sealed) = self.sealed(path, value)? {
+            return Ok(sealed);
+        }
         let structured = matches!(field.ty, Ty::Object(_) | Ty::Names);
         let wrapped = !structured && matches!(value, Value::Object(o) if o.contains_key("value"));
         if !wrapped {
@@ -514,6 +589,10 @@ impl Walker {
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let p = format!("{path}[{i}]");
+            if let Some(sealed) = self.sealed(&p, item)? {
+                out.push(sealed);
+                continue;
+            }
             let name = match item {
                 Value::String(_) => {
                     let mut m = Map::new();

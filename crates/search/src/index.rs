@@ -463,7 +463,7 @@ fn prepare(op: &SealedOp, fields: &Fields, a: &mut Analyzers) -> Result<Change, 
         message,
     };
     match h.action {
-        Action::Init | Action::View => Ok(Change::None),
+        Action::Init | Action::View | Action::Redact => Ok(Change::None),
         Action::Delete => Ok(Change::Remove(h.target.clone())),
         Action::Create | Action::Edit => {
             let Some(payload) = op.payload_json().map_err(|e| bad(e.to_string()))? else {

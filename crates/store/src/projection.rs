@@ -3,7 +3,7 @@
 
 use crate::error::StoreError;
 use rightsdoc_ledger::{Action, SealedOp};
-use rightsdoc_model::{Record, validate};
+use rightsdoc_model::{Record, validate_stored};
 use std::collections::BTreeMap;
 
 /// A record's current state.
@@ -27,7 +27,7 @@ impl RecordRow {
 
     /// The record, validated (as it was when written).
     pub fn record(&self) -> Result<Record, StoreError> {
-        validate(self.json()).map_err(|e| {
+        validate_stored(self.json()).map_err(|e| {
             StoreError::Corrupt(format!(
                 "stored record `{}` no longer validates: {e}",
                 self.id
@@ -118,12 +118,14 @@ impl Rebuilt {
     pub fn apply(&mut self, op: &SealedOp) -> Result<(), StoreError> {
         let h = &op.header;
         match h.action {
-            Action::Init | Action::View => {}
+            // A redaction destroys a key outside the log; the stored state stays as it was
+            // (its sealed values can no longer be opened).
+            Action::Init | Action::View | Action::Redact => {}
             Action::Create | Action::Edit => {
                 let (Some(payload), Some((_, bytes))) = (op.payload_json()?, &op.payload) else {
                     return Ok(());
                 };
-                let record = validate(payload).map_err(|e| {
+                let record = validate_stored(payload).map_err(|e| {
                     StoreError::Corrupt(format!("operation {} holds an invalid record: {e}", h.seq))
                 })?;
                 let created = match (h.action, self.records.get(&record.id)) {

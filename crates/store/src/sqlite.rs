@@ -29,6 +29,7 @@ CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE TABLE IF NOT EXISTS refs (from_id TEXT NOT NULL, path TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (from_id, path)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_to ON refs(to_id);
+CREATE TABLE IF NOT EXISTS record_keys (id TEXT PRIMARY KEY, wrapped BLOB NOT NULL) WITHOUT ROWID;
 ";
 
 pub struct SqliteStore {
@@ -77,6 +78,8 @@ impl SqliteStore {
         // A large page cache keeps the B-trees' hot pages in memory during bulk appends.
         conn.pragma_update(None, "cache_size", -262_144)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Deleted or overwritten bytes (a destroyed data key) are zeroed, not left in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(SCHEMA)?;
         Ok(SqliteStore { conn })
     }
@@ -318,7 +321,7 @@ impl Store for SqliteStore {
                         "edit of `{target}` carries no record"
                     )));
                 }
-                (Action::Create | Action::Init | Action::View, _, _) => {}
+                (Action::Create | Action::Init | Action::View | Action::Redact, _, _) => {}
             }
 
             tx.prepare_cached(
@@ -613,6 +616,42 @@ impl Store for SqliteStore {
 
     fn snapshot_to(&self, path: &Path) -> Result<(), StoreError> {
         snapshot_connection(&self.conn, path)
+    }
+
+    fn record_key(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT wrapped FROM record_keys WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn insert_record_key(&mut self, id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO record_keys (id, wrapped) VALUES (?1, ?2)",
+            params![id, wrapped],
+        )?;
+        let stored: Vec<u8> =
+            tx.query_row("SELECT wrapped FROM record_keys WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    fn destroy_record_key(&mut self, id: &str) -> Result<bool, StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE record_keys SET wrapped = x'' WHERE id = ?1 AND length(wrapped) > 0",
+            [id],
+        )?;
+        // Move the WAL's copy of the old page into the database (where secure_delete zeroes
+        // it) and empty the WAL, so the key's bytes do not linger in `archive.db-wal`.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(changed > 0)
     }
 
     fn check_storage(&self) -> Result<(), StoreError> {

@@ -97,4 +97,16 @@ pub trait Store: HashReader + Send {
     /// processes may be writing: the copy holds exactly the operations committed when it
     /// began.
     fn snapshot_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
+
+    /// The wrapped data key of record `id` (its confidential values are sealed with it), if
+    /// one was stored. `Some(empty)` means the key was destroyed (crypto-shredding). Keys are
+    /// outside the log on purpose: destroying one must not break the Merkle tree.
+    fn record_key(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Store `wrapped` as the data key of `id` unless the record has one already (or had
+    /// one destroyed); returns the key now stored, so two writers that race agree on one key.
+    /// Committed on return, before the operation that uses it is appended.
+    fn insert_record_key(&mut self, id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError>;
+    /// Overwrite the data key of `id` with the empty marker (and let the backend scrub the
+    /// old bytes). Returns whether there was a key to destroy.
+    fn destroy_record_key(&mut self, id: &str) -> Result<bool, StoreError>;
 }
