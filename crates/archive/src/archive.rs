@@ -1,17 +1,22 @@
 use crate::error::ArchiveError;
+use crate::keys::{self, KeySource, MasterKey};
 use rand::RngCore;
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, SignedCheckpoint, Verifier};
-use rightsdoc_model::{Classification, Kind, Record, redact, validate};
-use rightsdoc_store::{Change, SqliteStore, Store, VerifyReport, verify};
+use rightsdoc_model::{
+    Classification, Kind, Record, contains_sealed, redact, validate, validate_stored,
+};
+use rightsdoc_store::{Change, Store, VerifyReport, verify};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const CONFIG: &str = "rightsdoc.toml";
-const DB: &str = "archive.db";
 const SIGNING_KEY: &str = "keys/signing.key";
 const VERIFIER_KEY: &str = "keys/verifier.key";
+/// What an encrypted archive's first operation and metadata say it uses.
+const ENCRYPTION: &str = "xchacha20poly1305";
 /// The local blob store (evidence files), see `rightsdoc_blobs::LocalBlobs`.
 pub(crate) const BLOBS: &str = "blobs";
 
@@ -24,6 +29,9 @@ struct Config {
     /// `s3://bucket/prefix`. Absent (every archive made before it): the folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     blobs: Option<String>,
+    /// Confidential values are sealed under the key in `keys/encryption.json`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    encrypted: bool,
 }
 
 /// Choices made when an archive is created ([`Archive::init_with`]).
@@ -35,6 +43,21 @@ pub struct InitOptions {
     /// `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`) each time
     /// the archive is opened.
     pub blobs: Option<String>,
+    /// Encrypt confidential values and files at rest under a master key unlocked by this
+    /// passphrase or key file (`None`: they are stored in the clear).
+    pub encryption: Option<KeySource>,
+    /// Keep the log and projections in PostgreSQL (`postgres://user@host:port/db?schema=NAME`,
+    /// an empty schema) instead of `archive.db`. The URL is written to `rightsdoc.toml`.
+    pub database: Option<String>,
+}
+
+/// Whether this handle can open sealed values.
+enum Keys {
+    /// The archive keeps confidential values in the clear.
+    Plain,
+    /// Encrypted, and no key was given: sealed values stay sealed.
+    Locked,
+    Unlocked(Arc<MasterKey>),
 }
 
 /// One operation in a record's history, as shown to a user.
@@ -59,6 +82,10 @@ pub struct Archive {
     blobs: Box<dyn rightsdoc_blobs::BlobStore>,
     /// `Some(url)`: the blobs are in S3, outside the archive folder.
     blobs_url: Option<String>,
+    keys: Keys,
+    /// Show a locked archive's confidential records without their sealed values instead of
+    /// refusing (a server that holds no key).
+    strip_when_locked: bool,
 }
 
 impl Archive {
@@ -85,6 +112,8 @@ impl Archive {
             }
             None => None,
         };
+        // A database is checked (reachable, empty) before anything is written.
+        let database = crate::database::open_database(options.database.as_deref())?;
         fs::create_dir_all(dir.join("keys")).map_err(ArchiveError::io(dir))?;
         if blobs_url.is_none() {
             fs::create_dir_all(dir.join(BLOBS)).map_err(ArchiveError::io(dir.join(BLOBS)))?;
@@ -100,18 +129,22 @@ impl Archive {
         fs::write(dir.join(VERIFIER_KEY), format!("{}\n", key.verifier_key()))
             .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
 
-        let mut store = SqliteStore::open(&dir.join(DB))?;
+        if let Some(source) = &options.encryption {
+            keys::create(dir, source)?;
+        }
+        let (mut store, store_spec) = crate::database::create_store(dir, database)?;
+        if options.encryption.is_some() {
+            store.set_meta("encryption", ENCRYPTION)?;
+        }
         store.set_meta("origin", &origin)?;
         store.set_meta("verifier_key", key.verifier_key())?;
-        let init = Operation::now(
-            actor,
-            Action::Init,
-            "archive",
-            &origin,
-            json!({
-                "origin": origin, "verifier_key": key.verifier_key(), "format": 1,
-            }),
-        );
+        let mut payload = json!({
+            "origin": origin, "verifier_key": key.verifier_key(), "format": 1,
+        });
+        if options.encryption.is_some() {
+            payload["encryption"] = json!(ENCRYPTION);
+        }
+        let init = Operation::now(actor, Action::Init, "archive", &origin, payload);
         store.append(vec![Change {
             op: init,
             record: None,
@@ -121,8 +154,9 @@ impl Archive {
         let config = Config {
             format: 1,
             origin: origin.clone(),
-            store: format!("sqlite:{DB}"),
+            store: store_spec,
             blobs: blobs_url,
+            encrypted: options.encryption.is_some(),
         };
         let text = toml::to_string(&config).map_err(|e| ArchiveError::Other(e.to_string()))?;
         // The config is written last: a folder without it is not (yet) an archive.
@@ -137,8 +171,12 @@ impl Archive {
 
     /// Open for a server's pool of readers: each handle keeps a small page cache (`cache_mib`)
     /// instead of the bulk writer's large one, so many handles fit in little memory.
+    /// A locked (encrypted, no key) reader shows confidential records without their sealed
+    /// values rather than failing: a public-facing server need not hold the key.
     pub fn open_reader(dir: &Path, cache_mib: u32) -> Result<Archive, ArchiveError> {
-        Self::open_with_cache(dir, "reader", Some(cache_mib))
+        let mut a = Self::open_with_cache(dir, "reader", Some(cache_mib))?;
+        a.strip_sealed_when_locked();
+        Ok(a)
     }
 
     fn open_with_cache(
@@ -151,22 +189,7 @@ impl Archive {
             .map_err(|_| ArchiveError::NotAnArchive(dir.to_path_buf()))?;
         let config: Config = toml::from_str(&text)
             .map_err(|e| ArchiveError::Other(format!("{}: {e}", config_path.display())))?;
-        let store: Box<dyn Store> = match config.store.strip_prefix("sqlite:") {
-            Some(file) => {
-                let store = SqliteStore::open(&dir.join(file))?;
-                if let Some(mib) = cache_mib {
-                    store.set_cache_mib(mib)?;
-                }
-                Box::new(store)
-            }
-            None => {
-                return Err(ArchiveError::Other(format!(
-                    "{}: unknown store `{}`",
-                    config_path.display(),
-                    config.store
-                )));
-            }
-        };
+        let store = crate::database::open_store(dir, &config.store, cache_mib, &config_path)?;
         let vkey = fs::read_to_string(dir.join(VERIFIER_KEY))
             .map_err(ArchiveError::io(dir.join(VERIFIER_KEY)))?;
         // A damaged key file is reported on open, not at the first verification.
@@ -181,6 +204,23 @@ impl Archive {
                 Box::new(rightsdoc_blobs::LocalBlobs::new(dir.join(BLOBS)))
             }
         };
+        // The store says whether it is encrypted too: removing the line from the config (or
+        // the keyring) must not make the archive write confidential values in the clear.
+        let encrypted = config.encrypted || store.meta("encryption")?.is_some();
+        let keys = if !encrypted {
+            Keys::Plain
+        } else if !dir.join(keys::KEYRING).exists() {
+            return Err(ArchiveError::Other(format!(
+                "{} is encrypted but {} is missing; restore it from a backup (without it nothing confidential can be read)",
+                dir.display(),
+                keys::KEYRING
+            )));
+        } else {
+            match KeySource::from_env() {
+                Some(source) => Keys::Unlocked(keys::unlock(dir, &source)?),
+                None => Keys::Locked,
+            }
+        };
         Ok(Archive {
             dir: dir.to_path_buf(),
             origin: config.origin,
@@ -188,7 +228,139 @@ impl Archive {
             actor: actor.to_string(),
             blobs,
             blobs_url: config.blobs,
+            keys,
+            strip_when_locked: false,
         })
+    }
+
+    /// Are confidential values encrypted at rest in this archive?
+    pub fn is_encrypted(&self) -> bool {
+        !matches!(self.keys, Keys::Plain)
+    }
+
+    /// Encrypted, and no key given yet (see [`Archive::unlock`]).
+    pub fn is_locked(&self) -> bool {
+        matches!(self.keys, Keys::Locked)
+    }
+
+    /// Unlock an encrypted archive (a passphrase typed at a prompt, say).
+    pub fn unlock(&mut self, source: &KeySource) -> Result<(), ArchiveError> {
+        if self.is_encrypted() {
+            self.keys = Keys::Unlocked(keys::unlock(&self.dir, source)?);
+        }
+        Ok(())
+    }
+
+    /// For a server without the key: confidential readers see what is not sealed, instead of
+    /// an error.
+    pub fn strip_sealed_when_locked(&mut self) {
+        self.strip_when_locked = true;
+    }
+
+    fn master(&self) -> Result<&MasterKey, ArchiveError> {
+        match &self.keys {
+            Keys::Unlocked(k) => Ok(k),
+            _ => Err(ArchiveError::Locked),
+        }
+    }
+
+    /// The data key of record `id`: `Ok(None)` once it was destroyed (redacted).
+    fn data_key(&self, id: &str) -> Result<Option<keys::DataKey>, ArchiveError> {
+        let master = self.master()?;
+        match self.store.record_key(id)? {
+            Some(w) if w.is_empty() => Ok(None),
+            Some(w) => master.data_key(id, &w).map(Some),
+            None => Err(ArchiveError::Other(format!(
+                "`{id}` holds sealed values but the store has no data key for it; restore the archive from a backup"
+            ))),
+        }
+    }
+
+    /// [`Archive::data_key`] for the evidence code.
+    pub(crate) fn record_data_key(&self, id: &str) -> Result<Option<keys::DataKey>, ArchiveError> {
+        self.data_key(id)
+    }
+
+    /// The data key of `id`, made and stored now if it has none (refused once destroyed).
+    pub(crate) fn fresh_data_key(&mut self, id: &str) -> Result<keys::DataKey, ArchiveError> {
+        let master = match &self.keys {
+            Keys::Unlocked(k) => k.clone(),
+            _ => return Err(ArchiveError::Locked),
+        };
+        let wrapped = self.store.insert_record_key(id, &master.new_data_key(id))?;
+        if wrapped.is_empty() {
+            return Err(ArchiveError::Other(format!(
+                "`{id}` was redacted (its key destroyed): it cannot hold confidential values again; record them in a new record"
+            )));
+        }
+        master.data_key(id, &wrapped)
+    }
+
+    /// Seal the confidential values of the records these changes write (an encrypted
+    /// archive only), giving each record a data key on first need.
+    fn seal_changes(&mut self, changes: &mut [Change]) -> Result<(), ArchiveError> {
+        if matches!(self.keys, Keys::Plain) {
+            return Ok(());
+        }
+        for change in changes.iter_mut() {
+            let Some(record) = &change.record else {
+                continue;
+            };
+            if !crate::seal::needs_sealing(record) {
+                continue;
+            }
+            let id = record.id.clone();
+            let key = self.fresh_data_key(&id)?;
+            let sealed = crate::seal::seal_record(record, &key);
+            let stored = validate_stored(sealed.clone()).map_err(|e| {
+                ArchiveError::Other(format!("`{id}` does not validate once sealed: {e}"))
+            })?;
+            change.op.payload = sealed;
+            change.record = Some(stored);
+        }
+        Ok(())
+    }
+
+    /// Append after sealing: every write of records goes through here.
+    fn append(
+        &mut self,
+        mut changes: Vec<Change>,
+    ) -> Result<Vec<rightsdoc_store::Appended>, ArchiveError> {
+        self.seal_changes(&mut changes)?;
+        Ok(self.store.append(changes)?)
+    }
+
+    /// A stored body of record `id` (its current state or a payload from its history) as a
+    /// reader with `clearance` may see it: redacted, and with its sealed values opened for a
+    /// confidential reader.
+    pub fn as_seen(
+        &self,
+        id: &str,
+        body: Value,
+        clearance: Classification,
+    ) -> Result<Option<Value>, ArchiveError> {
+        if clearance != Classification::Confidential || !contains_sealed(&body) {
+            return Ok(redact(body, clearance));
+        }
+        let mut body = body;
+        let key = match self.data_key(id) {
+            Err(ArchiveError::Locked) if self.strip_when_locked => None,
+            other => other?,
+        };
+        crate::seal::open_record(id, &mut body, key.as_ref())?;
+        Ok(redact(body, clearance))
+    }
+
+    /// Record `id` with its sealed values opened (needs the key when it has any).
+    fn opened(&self, row: &rightsdoc_store::RecordRow) -> Result<Record, ArchiveError> {
+        let body = row.json();
+        if !contains_sealed(&body) {
+            return Ok(row.record()?);
+        }
+        let mut body = body;
+        let key = self.data_key(&row.id)?;
+        crate::seal::open_record(&row.id, &mut body, key.as_ref())?;
+        validate(body).map_err(ArchiveError::invalid(format!("`{}` as stored: ", row.id)))
     }
 
     pub fn dir(&self) -> &Path {
@@ -276,11 +448,11 @@ impl Archive {
         if changes.is_empty() {
             return Ok(());
         }
-        self.store.append(changes).map_err(|e| match e {
-            rightsdoc_store::StoreError::Exists(id) => ArchiveError::Other(format!(
+        self.append(changes).map_err(|e| match e {
+            ArchiveError::Store(rightsdoc_store::StoreError::Exists(id)) => ArchiveError::Other(format!(
                 "{context}`{id}` already exists with different content; change it with `rightsdoc edit`"
             )),
-            e if context.is_empty() => ArchiveError::Store(e),
+            e if context.is_empty() => e,
             e => ArchiveError::Other(format!("{context}{e}")),
         })?;
         Ok(())
@@ -309,7 +481,7 @@ impl Archive {
             .store
             .record(id)?
             .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
-        let before = row.record()?;
+        let before = self.opened(&row)?;
         let mut record = before
             .clone()
             .apply_patch(patch)
@@ -336,7 +508,7 @@ impl Archive {
             skip_identical: false,
         }];
         changes.extend(follow);
-        self.store.append(changes)?;
+        self.append(changes)?;
         Ok(record)
     }
 
@@ -376,6 +548,61 @@ impl Archive {
         Ok(())
     }
 
+    /// Crypto-shredding: destroy the data key of record `id`, so its sealed (confidential)
+    /// values can never be read again, anywhere they were written; a `redact` operation with
+    /// the reason is appended first, so the log says what happened even if the process dies
+    /// between the two steps (`verify` then names the unfinished redaction, and running this
+    /// again finishes it). Needs no key: anyone who may write can shred.
+    pub fn redact(&mut self, id: &str, reason: &str) -> Result<(), ArchiveError> {
+        if reason.trim().is_empty() {
+            return Err(ArchiveError::Other(
+                "a redaction needs a reason (--reason …): the log keeps it".into(),
+            ));
+        }
+        let row = self
+            .store
+            .record(id)?
+            .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        match self.store.record_key(id)? {
+            None => {
+                return Err(ArchiveError::Other(format!(
+                    "`{id}` holds no encrypted values, so there is no key to destroy{}; to withdraw the record use `rightsdoc delete`",
+                    if self.is_encrypted() {
+                        ""
+                    } else {
+                        " (this archive keeps confidential values in the clear)"
+                    }
+                )));
+            }
+            Some(k) if k.is_empty() => {
+                return Err(ArchiveError::Other(format!("`{id}` was redacted already")));
+            }
+            Some(_) => {}
+        }
+        let already_logged = self.store.history(id)?.into_iter().any(|seq| {
+            self.store
+                .read_log(seq, seq + 1)
+                .is_ok_and(|ops| ops.iter().any(|op| op.header.action == Action::Redact))
+        });
+        if !already_logged {
+            let op = Operation::now(
+                &self.actor,
+                Action::Redact,
+                &row.kind,
+                id,
+                json!({ "reason": reason.trim() }),
+            );
+            self.store.append(vec![Change {
+                op,
+                record: None,
+                expect_version: None,
+                skip_identical: false,
+            }])?;
+        }
+        self.store.destroy_record_key(id)?;
+        Ok(())
+    }
+
     pub fn get(&self, id: &str) -> Result<Option<Record>, ArchiveError> {
         match self.store.record(id)? {
             Some(row) => Ok(Some(row.record()?)),
@@ -403,9 +630,12 @@ impl Archive {
                 if action == Action::View && clearance != Classification::Confidential {
                     continue;
                 }
-                let record = payload
-                    .filter(|_| matches!(action, Action::Create | Action::Edit))
-                    .and_then(|p| redact(p, clearance));
+                let record = match payload {
+                    Some(p) if matches!(action, Action::Create | Action::Edit) => {
+                        self.as_seen(id, p, clearance)?
+                    }
+                    _ => None,
+                };
                 any_visible |= record.is_some();
                 out.push(HistoryEntry {
                     seq,
@@ -447,9 +677,46 @@ impl Archive {
         }
         let verifier = Verifier::new(&vkey)?;
         let mut report = verify(self.store.as_ref(), &verifier, extra)?;
+        self.verify_data_keys()?;
         // Then every evidence file, re-hashed (the store does not hold them).
         report.blobs = crate::evidence::verify_blobs(self)?;
         Ok(report)
+    }
+
+    /// With the key: every record that holds sealed values has a data key that opens under
+    /// the master key (the AEAD tag catches a changed byte). Without it this cannot be
+    /// checked, and is not: verification needs no key.
+    fn verify_data_keys(&self) -> Result<(), ArchiveError> {
+        let Keys::Unlocked(master) = &self.keys else {
+            return Ok(());
+        };
+        let mut failed = None;
+        self.store.for_each_record(None, &mut |row| {
+            if failed.is_none() && row.body.contains("\"sealed") {
+                match self.store.record_key(&row.id)? {
+                    Some(w) if w.is_empty() => {}
+                    Some(w) => {
+                        if let Err(e) = master.data_key(&row.id, &w) {
+                            failed = Some(e.to_string());
+                        }
+                    }
+                    None => {
+                        failed = Some(format!(
+                            "`{}` holds sealed values but has no data key",
+                            row.id
+                        ))
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        match failed {
+            Some(problem) => Err(rightsdoc_store::StoreError::Corrupt(format!(
+                "{problem}; restore the archive from a backup"
+            ))
+            .into()),
+            None => Ok(()),
+        }
     }
 
     /// Visit every current record (optionally of one kind) that a reader with `clearance` may
@@ -460,13 +727,20 @@ impl Archive {
         kind: Option<Kind>,
         f: &mut dyn FnMut(Value),
     ) -> Result<(), ArchiveError> {
+        let mut failed = None;
         self.store
             .for_each_record(kind.map(Kind::as_str), &mut |row| {
-                if let Some(v) = redact(row.json(), clearance) {
-                    f(v);
+                match self.as_seen(&row.id, row.json(), clearance) {
+                    Ok(Some(v)) => f(v),
+                    Ok(None) => {}
+                    Err(e) => {
+                        failed = Some(e);
+                        return Err(rightsdoc_store::StoreError::Backend("stopped".into()));
+                    }
                 }
                 Ok(())
-            })?;
+            })
+            .map_err(|e| failed.take().unwrap_or(ArchiveError::Store(e)))?;
         Ok(())
     }
 
@@ -483,10 +757,12 @@ impl Archive {
         let (rows, total) = self
             .store
             .records_page(kind.as_str(), clearance, offset, limit)?;
-        let page = rows
-            .into_iter()
-            .filter_map(|row| redact(row.json(), clearance))
-            .collect();
+        let mut page = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(v) = self.as_seen(&row.id, row.json(), clearance)? {
+                page.push(v);
+            }
+        }
         Ok((page, total))
     }
 
@@ -496,10 +772,10 @@ impl Archive {
         id: &str,
         clearance: Classification,
     ) -> Result<Option<Value>, ArchiveError> {
-        Ok(self
-            .store
-            .record(id)?
-            .and_then(|row| redact(row.json(), clearance)))
+        match self.store.record(id)? {
+            Some(row) => self.as_seen(id, row.json(), clearance),
+            None => Ok(None),
+        }
     }
 
     /// Every current record a reader with `clearance` may see, redacted to that clearance.
@@ -510,7 +786,7 @@ impl Archive {
     }
 }
 
-fn write_private(path: &Path, text: &str) -> Result<(), ArchiveError> {
+pub(crate) fn write_private(path: &Path, text: &str) -> Result<(), ArchiveError> {
     use std::io::Write;
     let mut opts = fs::OpenOptions::new();
     opts.write(true).create_new(true);

@@ -26,6 +26,12 @@ pub enum ArchiveError {
         path: PathBuf,
         error: std::io::Error,
     },
+    #[error(
+        "this archive's confidential values are encrypted and no key was given; set RIGHTSDOC_PASSPHRASE, or RIGHTSDOC_KEY_FILE to a key file, or run on a terminal to be asked"
+    )]
+    Locked,
+    #[error("{0}")]
+    WrongKey(String),
     #[error("{0}")]
     Other(String),
 }

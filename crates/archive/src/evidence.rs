@@ -216,7 +216,30 @@ impl Archive {
             }
         }
 
-        let stored = self.blobs().put(reader)?;
+        // A confidential file of an encrypted archive is sealed on its way in: its plain bytes
+        // never reach the blob store. Its data key (the item's) is made first, under an id
+        // chosen now.
+        let sealed = if self.is_encrypted() && input.classification == Classification::Confidential
+        {
+            let id = rightsdoc_model::id::generate(Kind::Evidence);
+            Some((self.fresh_data_key(&id)?, id))
+        } else {
+            None
+        };
+        let (stored, sealed_blob) = match &sealed {
+            Some((key, id)) => {
+                let mut sealer = crate::sealed_blob::SealingReader::new(reader, key, id);
+                let cipher = self.blobs().put(&mut sealer)?;
+                let (sha256, size) = sealer.plain();
+                let stored = rightsdoc_blobs::Stored {
+                    sha256,
+                    size,
+                    new: cipher.new,
+                };
+                (stored, Some(cipher.sha256))
+            }
+            None => (self.blobs().put(reader)?, None),
+        };
         let mut warnings = Vec::new();
 
         if let Some((id, existing)) = self.evidence_with_sha(&stored.sha256)? {
@@ -253,7 +276,18 @@ impl Archive {
             });
         }
 
-        let seen = inspect(self.blobs(), &stored.sha256)?;
+        let seen = match (&sealed, &sealed_blob) {
+            (Some((key, id)), Some(cipher)) => rightsdoc_blobs::inspect_reader(
+                Box::new(crate::sealed_blob::OpeningReader::new(
+                    self.blobs().open(cipher)?,
+                    key,
+                    id,
+                    &stored.sha256,
+                )),
+                id,
+            )?,
+            _ => inspect(self.blobs(), &stored.sha256)?,
+        };
         let media_type = seen.media_type.unwrap_or("application/octet-stream");
         if let (Some(name), Some(ext)) = (&name, seen.extension) {
             let given = Path::new(name)
@@ -268,7 +302,7 @@ impl Archive {
                 ));
             }
         }
-        let body = self.evidence_json(
+        let mut body = self.evidence_json(
             &stored.sha256,
             stored.size,
             media_type,
@@ -277,6 +311,10 @@ impl Archive {
             input,
             &date,
         );
+        if let (Some((_, id)), Some(cipher)) = (&sealed, sealed_blob) {
+            body["id"] = json!(id);
+            body["sealed_blob"] = json!(cipher);
+        }
         let evidence = validate(body).map_err(ArchiveError::invalid(""))?;
         let custody = self.custody_record(
             &evidence.id,
@@ -373,6 +411,46 @@ impl Archive {
         validate(Value::Object(o)).map_err(ArchiveError::invalid("custody entry: "))
     }
 
+    /// The bytes of evidence item `id`, whose record as the reader sees it is `item`: the
+    /// stored file, or for a sealed one the file decrypted (which needs the key). Either
+    /// reader fails at the end if the bytes are not the original's.
+    pub fn open_evidence_file(
+        &self,
+        id: &str,
+        item: &Value,
+    ) -> Result<Box<dyn Read + Send>, ArchiveError> {
+        let sha = item.get("sha256").and_then(plain_str).ok_or_else(|| {
+            ArchiveError::Other(format!("`{id}` names no file its reader may see"))
+        })?;
+        match item.get("sealed_blob").and_then(plain_str) {
+            None => Ok(self.blobs().open(sha)?),
+            Some(cipher) => {
+                let key = self.record_data_key(id)?.ok_or_else(|| {
+                    ArchiveError::Other(format!(
+                        "the file of `{id}` was destroyed by redaction (its key is gone)"
+                    ))
+                })?;
+                Ok(Box::new(crate::sealed_blob::OpeningReader::new(
+                    self.blobs().open(cipher)?,
+                    &key,
+                    id,
+                    sha,
+                )))
+            }
+        }
+    }
+
+    /// Is the stored file of `item` (sealed or not) present and intact? Needs no key: a
+    /// sealed file is checked by the hash of its ciphertext.
+    pub fn check_evidence_file(&self, item: &Value) -> Result<bool, BlobError> {
+        let stored = item
+            .get("sealed_blob")
+            .or_else(|| item.get("sha256"))
+            .and_then(plain_str)
+            .unwrap_or_default();
+        self.blobs().check(stored)
+    }
+
     /// The evidence record (any classification) whose file has this SHA-256; the oldest if
     /// several do.
     fn evidence_with_sha(&self, sha256: &str) -> Result<Option<(String, Record)>, ArchiveError> {
@@ -462,7 +540,7 @@ impl Archive {
             .prefix(".rightsdoc-copy-")
             .tempfile_in(folder)
             .map_err(ArchiveError::io(folder))?;
-        let mut reader = self.blobs().open(&sha).map_err(|e| {
+        let mut reader = self.open_evidence_file(id, &item).map_err(|e| {
             ArchiveError::Other(format!("evidence `{id}`: {e}; nothing was copied"))
         })?;
         let size = std::io::copy(&mut reader, &mut tmp).map_err(|e| match e.kind() {
@@ -596,7 +674,8 @@ pub(crate) fn verify_blobs(archive: &Archive) -> Result<u64, ArchiveError> {
     archive
         .store()
         .for_each_record(Some(Kind::Evidence.as_str()), &mut |row| {
-            let sha = field_text(row.json().get("sha256"));
+            let body = row.json();
+            let sha = field_text(body.get("sealed_blob").or_else(|| body.get("sha256")));
             files.entry(sha).or_insert(row.id);
             Ok(())
         })?;

@@ -12,13 +12,18 @@
 
 mod archive;
 mod backup;
+mod database;
 mod error;
 mod evidence;
+mod keys;
+mod seal;
+mod sealed_blob;
 
 pub use archive::{Archive, HistoryEntry, InitOptions};
 pub use backup::BackupManifest;
 pub use error::ArchiveError;
 pub use evidence::{ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput};
+pub use keys::KeySource;
 pub use rightsdoc_blobs as blobs;
 pub use rightsdoc_ledger::SignedCheckpoint;
 pub use rightsdoc_store::VerifyReport;

@@ -114,7 +114,16 @@ pub fn has_exif_reader(media_type: &str) -> bool {
 /// (not memory) for the EXIF reader, which needs to seek; its hash is checked as it is
 /// spooled, so the claims read are those of the stored original.
 pub fn inspect(store: &dyn BlobStore, sha256: &str) -> Result<Inspection, BlobError> {
-    let mut reader = store.open(sha256)?;
+    inspect_reader(store.open(sha256)?, sha256)
+}
+
+/// [`inspect`] on a file's bytes from any reader (`name` for errors): an encrypted blob,
+/// opened.
+pub fn inspect_reader(
+    mut reader: Box<dyn Read + Send>,
+    name: &str,
+) -> Result<Inspection, BlobError> {
+    let sha256 = name;
     let mut head = Vec::with_capacity(SNIFF_LEN);
     let io_err = |e| BlobError::Io {
         path: std::path::PathBuf::from(sha256),

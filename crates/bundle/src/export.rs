@@ -151,7 +151,7 @@ pub fn export_bundle(
                 continue;
             }
         }
-        match stale_record(&c, clearance)? {
+        match stale_record(archive, &c, clearance)? {
             None => break c,
             Some(_) if attempt < 4 => attempt += 1,
             Some(id) => {
@@ -359,7 +359,11 @@ fn references(v: &Value, top: bool, out: &mut BTreeSet<String>) {
 
 /// A record whose last create or edit does not give the record as it was read (a write
 /// happened between reading records and reading histories).
-fn stale_record(c: &Collected, clearance: Classification) -> Result<Option<String>, BundleError> {
+fn stale_record(
+    archive: &Archive,
+    c: &Collected,
+    clearance: Classification,
+) -> Result<Option<String>, BundleError> {
     let mut latest: BTreeMap<&str, &SealedOp> = BTreeMap::new();
     for op in &c.ops {
         if matches!(op.header.action, Action::Create | Action::Edit) {
@@ -373,7 +377,7 @@ fn stale_record(c: &Collected, clearance: Classification) -> Result<Option<Strin
         if let Some(payload) = op
             .payload_json()
             .map_err(rightsdoc_store::StoreError::from)?
-            && redact(payload, clearance).as_ref() != Some(record)
+            && archive.as_seen(id, payload, clearance)?.as_ref() != Some(record)
         {
             return Ok(Some(id.clone()));
         }
@@ -465,13 +469,18 @@ fn evidence_of(records: &BTreeMap<String, Value>) -> Vec<(String, String, Option
     out
 }
 
-/// Open one evidence file of the archive (`None`: the blob store does not have it). The
-/// store's reader re-hashes the bytes and fails at the end if they no longer match.
-fn open_blob(archive: &Archive, sha256: &str) -> Result<Option<Box<dyn Read + Send>>, BundleError> {
-    match archive.blobs().open(sha256) {
+/// Open the file of evidence item `id` (`None`: the blob store does not have it), decrypted
+/// if the archive sealed it. The reader re-hashes the bytes and fails at the end if they are
+/// not the original's.
+fn open_blob(
+    archive: &Archive,
+    id: &str,
+    item: &Value,
+) -> Result<Option<Box<dyn Read + Send>>, BundleError> {
+    match archive.open_evidence_file(id, item) {
         Ok(r) => Ok(Some(r)),
-        Err(BlobError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(BundleError::Other(format!("evidence file {sha256}: {e}"))),
+        Err(rightsdoc_archive::ArchiveError::Blob(BlobError::NotFound { .. })) => Ok(None),
+        Err(e) => Err(BundleError::Other(format!("evidence file of {id}: {e}"))),
     }
 }
 
@@ -489,10 +498,14 @@ fn record_exports(
         .display()
         .to_string();
     let mut n = 0;
-    for (id, sha, _) in evidence_of(&c.records) {
+    for (id, _, _) in evidence_of(&c.records) {
         let confidential = c.records[&id].get("classification").and_then(Value::as_str)
             == Some(Classification::Confidential.as_str());
-        if !confidential || !archive.blobs().contains(&sha).unwrap_or(false) {
+        if !confidential
+            || !archive
+                .check_evidence_file(&c.records[&id])
+                .unwrap_or(false)
+        {
             continue;
         }
         archive.record_custody(
@@ -677,7 +690,7 @@ fn write_zip(
     let (mut evidence_files, mut evidence_bytes) = (0, 0);
     let mut evidence_missing = Vec::new();
     for (id, sha, size) in evidence {
-        let Some(mut reader) = open_blob(archive, sha)? else {
+        let Some(mut reader) = open_blob(archive, id, &c.records[id])? else {
             evidence_missing.push(id.clone());
             continue;
         };

@@ -1,7 +1,7 @@
 //! `rightsdoc demo`: build an archive from the bundled demo data set.
 
 use anyhow::{Context, Result, bail};
-use rightsdoc_archive::Archive;
+use rightsdoc_archive::{Archive, InitOptions, KeySource};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,28 @@ pub fn run(dir: &Path, actor: &str, json: bool) -> Result<PathBuf> {
         std::fs::remove_dir_all(dir)
             .with_context(|| format!("cannot replace the old demo in {}", dir.display()))?;
     }
-    let mut archive = Archive::init(dir, actor)?;
+    // The demo is encrypted like a real archive. Its key is a file beside it (a real
+    // archive's key never is), so the demo runs without a prompt.
+    let key_file = dir.with_file_name(format!(
+        "{}.key",
+        dir.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("rightsdoc-demo")
+    ));
+    let source = match KeySource::from_env() {
+        Some(source) => source,
+        None => {
+            let _ = std::fs::remove_file(&key_file); // the old demo's
+            let source = KeySource::new_key_file(&key_file)?;
+            KeySource::set_for_process(source.clone());
+            source
+        }
+    };
+    let options = InitOptions {
+        encryption: Some(source),
+        ..InitOptions::default()
+    };
+    let mut archive = Archive::init_with(dir, actor, &options)?;
     std::fs::write(
         dir.join(MARKER),
         "This archive was built by `rightsdoc demo` and is rebuilt on every run.\n",
@@ -58,6 +79,12 @@ pub fn run(dir: &Path, actor: &str, json: bool) -> Result<PathBuf> {
             "try: rightsdoc --archive {} show <id> | history <id> | export --clearance public",
             dir.display()
         );
+        if key_file.exists() {
+            println!(
+                "confidential values are encrypted at rest; to read them from the command line: export RIGHTSDOC_KEY_FILE={}",
+                key_file.display()
+            );
+        }
     }
     Ok(dir.to_path_buf())
 }

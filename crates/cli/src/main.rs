@@ -4,6 +4,7 @@ mod bundle;
 mod demo;
 mod estimate;
 mod evidence;
+mod keys;
 mod link;
 mod progress;
 mod render;
@@ -86,6 +87,12 @@ enum Command {
         /// archive is used, and never written to it.
         #[arg(long, value_name = "s3://BUCKET/PREFIX")]
         blobs: Option<String>,
+        /// Keep confidential values and files in the clear instead of encrypting them
+        /// under a passphrase (RIGHTSDOC_PASSPHRASE) or key file (RIGHTSDOC_KEY_FILE: 64
+        /// hex digits, e.g. from `openssl rand -hex 32`). Anyone who copies such an archive
+        /// can read every witness's name.
+        #[arg(long)]
+        no_encryption: bool,
     },
     /// Build the demo archive from the bundled data set and serve it on localhost.
     Demo {
@@ -128,6 +135,14 @@ enum Command {
     },
     /// Withdraw a record from the current state (its history stays in the log).
     Delete {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Crypto-shredding: destroy the key of a record's encrypted (confidential) values, so
+    /// nobody can read them again, anywhere they were written. The log keeps the reason and
+    /// still verifies; the record stays with what was not confidential.
+    Redact {
         id: String,
         #[arg(long)]
         reason: String,
@@ -271,6 +286,23 @@ fn main() {
     }
 }
 
+/// Commands that write records (which may hold confidential values to seal) or read at
+/// confidential clearance: on a terminal, they ask for the passphrase of an encrypted archive
+/// that no environment variable unlocks.
+fn needs_key(command: &Command, clearance: Classification) -> bool {
+    clearance == Classification::Confidential
+        || matches!(
+            command,
+            Command::Add { .. }
+                | Command::Edit { .. }
+                | Command::Import { .. }
+                | Command::Evidence(_)
+                | Command::Dedupe(_)
+                | Command::Review(_)
+                | Command::Serve { .. }
+        )
+}
+
 fn actor(cli: &Cli) -> String {
     cli.actor
         .clone()
@@ -281,10 +313,22 @@ fn actor(cli: &Cli) -> String {
 fn run(cli: Cli) -> Result<()> {
     let actor = actor(&cli);
     let dir = cli.archive.as_path();
+    if needs_key(&cli.command, cli.clearance) {
+        keys::ask_if_locked(dir)?;
+    }
     match &cli.command {
-        Command::Init { blobs } => {
+        Command::Init {
+            blobs,
+            no_encryption,
+        } => {
             let options = rightsdoc_archive::InitOptions {
                 blobs: blobs.clone(),
+                encryption: if *no_encryption {
+                    None
+                } else {
+                    Some(keys::for_new_archive()?)
+                },
+                ..Default::default()
             };
             let a = Archive::init_with(dir, &actor, &options)?;
             if cli.json {
@@ -399,7 +443,11 @@ fn run(cli: Cli) -> Result<()> {
             link::review(&mut archive, cli.clearance, args, cli.json)?;
         }
         Command::Serve { addr } => {
-            Archive::open(dir, &actor)?;
+            if Archive::open(dir, &actor)?.is_locked() {
+                eprintln!(
+                    "rightsdoc serve: no key given (RIGHTSDOC_PASSPHRASE or RIGHTSDOC_KEY_FILE): confidential values stay encrypted, so no one sees or writes them through this server"
+                );
+            }
             println!(
                 "serving {} on http://{addr}/ (Ctrl-C stops it)",
                 dir.display()
@@ -429,6 +477,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Delete { id, reason } => {
             Archive::open(dir, &actor)?.delete(id, reason)?;
             println!("{id}");
+        }
+        Command::Redact { id, reason } => {
+            Archive::open(dir, &actor)?.redact(id, reason)?;
+            if cli.json {
+                println!("{}", serde_json::json!({"redacted": id}));
+            } else {
+                println!("{id}: its confidential values are destroyed (the log records why)");
+            }
         }
         Command::Show { id } => {
             let a = Archive::open(dir, &actor)?;
@@ -505,6 +561,8 @@ fn run(cli: Cli) -> Result<()> {
                     "{}",
                     serde_json::json!({"ok": true, "operations": report.operations, "root": root, "records": report.records,
                         "checkpoints": report.checkpoints.len(), "redacted": report.redacted,
+                        "shredded": report.shredded.iter().map(|(seq, id, reason)| serde_json::json!({"seq": seq, "id": id, "reason": reason})).collect::<Vec<_>>(),
+                        "encrypted": a.is_encrypted(),
                         "blobs": report.blobs})
                 );
             } else {
@@ -523,6 +581,11 @@ fn run(cli: Cli) -> Result<()> {
                     println!(
                         "{} operations have redacted payloads (their headers still verify)",
                         report.redacted
+                    );
+                }
+                for (seq, id, reason) in &report.shredded {
+                    println!(
+                        "redacted: `{id}` had its confidential values destroyed by operation {seq} ({reason})"
                     );
                 }
             }

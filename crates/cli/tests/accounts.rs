@@ -3,10 +3,10 @@
 mod common;
 use common::*;
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 fn user(archive: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
+    let mut child = common::command()
         .arg("--archive")
         .arg(archive)
         .arg("user")

@@ -31,7 +31,7 @@ fn serve(archive: &Path) -> Server {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
+    let child = common::command()
         .arg("--archive")
         .arg(archive)
         .args(["serve", "--addr", &addr])

@@ -177,7 +177,7 @@ fn get(url: &str) -> Value {
 
 /// `rightsdoc user add` with the password on standard input; returns its output.
 fn add_user(archive: &Path, name: &str, role: &str, password: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
+    let mut child = common::command()
         .arg("--archive")
         .arg(archive)
         .args(["user", "add", name, "--role", role])
@@ -228,7 +228,7 @@ fn an_editor_signs_in_enters_a_record_uploads_a_list_and_reads_it_in_persian() {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let _server = Running(
-        Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
+        common::command()
             .arg("--archive")
             .arg(a)
             .args(["serve", "--addr", &addr])

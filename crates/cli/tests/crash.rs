@@ -47,6 +47,7 @@ fn kill_dash_nine_loses_no_acknowledged_write() {
         );
         let mut child = Command::new("bash")
             .args(["-c", &script])
+            .env("RIGHTSDOC_KEY_FILE", common::TEST_KEY_FILE)
             .stdout(Stdio::from(std::fs::File::create(&printed).unwrap()))
             .process_group(0)
             .spawn()

@@ -29,7 +29,11 @@ fn rightsdoc(archive: &Path, env: &[(&str, String)], args: &[&str]) -> Output {
     cmd.arg("--archive")
         .arg(archive)
         .args(args)
-        .env("RIGHTSDOC_ACTOR", "tester");
+        .env("RIGHTSDOC_ACTOR", "tester")
+        .env(
+            "RIGHTSDOC_KEY_FILE",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/test.key"),
+        );
     for var in AWS_VARS {
         cmd.env_remove(var);
     }

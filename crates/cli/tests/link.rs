@@ -11,6 +11,10 @@ use serde_json::Value;
 fn rightsdoc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
         .args(args)
+        .env(
+            "RIGHTSDOC_KEY_FILE",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/test.key"),
+        )
         .output()
         .expect("rightsdoc runs")
 }

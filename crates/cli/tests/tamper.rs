@@ -13,6 +13,7 @@ const TABLES: &[&str] = &[
     "records",
     "names",
     "refs",
+    "record_keys",
 ];
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -53,6 +54,11 @@ fn build_archive(a: &Path) {
         &format!(
             r#"{{"kind":"act","victim":"{p}","act_type":"execution","date":"1988-08","citations":["{src}"]}}"#
         ),
+    );
+    // A witness's name, sealed under its record's data key (the `record_keys` row).
+    add(
+        a,
+        r#"{"kind":"person","names":[{"value":"Witness","classification":"confidential"}]}"#,
     );
     ok(a, &["checkpoint"]);
 }

@@ -683,6 +683,11 @@ static SCHEMAS: &[KindSchema] = &[
             )
             .required(),
             f("media_type", Ty::Text, "sniffed media type"),
+            f(
+                "sealed_blob",
+                Ty::Text,
+                "SHA-256 of the encrypted copy the archive stores instead of the file (confidential items of an encrypted archive)",
+            ),
             f("original_name", Ty::Text, "file name when acquired"),
             f("source", Ty::Ref(&[Source]), "the source it belongs to"),
             f("acquired", Ty::Date, "when acquired"),

@@ -2,6 +2,7 @@
 
 use crate::error::StoreError;
 use crate::projection::{NameRow, RecordRow, RefRow, Rows, rows_for};
+use crate::raw::{Chunker, RawBatch, RawSink};
 use crate::store::{Appended, Change, Store};
 use rightsdoc_ledger::{
     Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
@@ -99,6 +100,172 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Every row of the store, exactly as stored, read in one transaction (a consistent
+    /// view while other processes write), in batches.
+    pub(crate) fn export_raw(&self, sink: &mut RawSink) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut c = Chunker::new(RawBatch::Log);
+        let mut stmt = tx.prepare("SELECT seq, target, header, leaf FROM log ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?), sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Payloads);
+        let mut stmt = tx.prepare("SELECT seq, salt, body FROM payloads ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?, r.get(2)?), sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Tree);
+        let mut stmt = tx.prepare("SELECT idx, hash FROM tree ORDER BY idx")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?), sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Checkpoints);
+        let mut stmt = tx.prepare("SELECT size, note FROM checkpoints ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?), sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Meta);
+        let mut stmt = tx.prepare("SELECT key, value FROM meta ORDER BY key")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?), sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Records);
+        let mut stmt = tx.prepare(
+            "SELECT id, kind, classification, body, version, created FROM records ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push(record_row(r)?, sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Names);
+        let mut stmt = tx.prepare(
+            "SELECT record_id, idx, value, lang, classification, normalized, key, latin FROM names ORDER BY record_id, idx",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push(name_row(r)?, sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::Refs);
+        let mut stmt =
+            tx.prepare("SELECT from_id, path, to_id FROM refs ORDER BY from_id, path")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push(ref_row(r)?, sink)?;
+        }
+        c.flush(sink)?;
+        let mut c = Chunker::new(RawBatch::RecordKeys);
+        let mut stmt = tx.prepare("SELECT id, wrapped FROM record_keys ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            c.push((r.get(0)?, r.get(1)?), sink)?;
+        }
+        c.flush(sink)?;
+        Ok(())
+    }
+
+    /// Create the store file `path`, which must not exist yet, and fill it in one
+    /// transaction with the rows `fill` hands over (see [`crate::raw`]); synced on return.
+    pub(crate) fn import_raw_new(
+        path: &Path,
+        fill: impl FnOnce(&mut RawSink) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        if path.exists() {
+            return Err(StoreError::Backend(format!(
+                "{} already exists; a snapshot is written to a new file",
+                path.display()
+            )));
+        }
+        let mut store = SqliteStore::open(path)?;
+        let tx = store
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        fill(&mut |batch| {
+            match batch {
+                RawBatch::Log(rows) => {
+                    let mut st = tx.prepare_cached(
+                        "INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)",
+                    )?;
+                    for (seq, target, header, leaf) in rows {
+                        st.execute(params![seq, target, header, leaf])?;
+                    }
+                }
+                RawBatch::Payloads(rows) => {
+                    let mut st = tx.prepare_cached(
+                        "INSERT INTO payloads (seq, salt, body) VALUES (?1, ?2, ?3)",
+                    )?;
+                    for (seq, salt, body) in rows {
+                        st.execute(params![seq, salt, body])?;
+                    }
+                }
+                RawBatch::Tree(rows) => {
+                    let mut st =
+                        tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?;
+                    for (idx, hash) in rows {
+                        st.execute(params![idx, hash])?;
+                    }
+                }
+                RawBatch::Checkpoints(rows) => {
+                    let mut st =
+                        tx.prepare_cached("INSERT INTO checkpoints (size, note) VALUES (?1, ?2)")?;
+                    for (size, note) in rows {
+                        st.execute(params![size, note])?;
+                    }
+                }
+                RawBatch::Meta(rows) => {
+                    let mut st =
+                        tx.prepare_cached("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+                    for (k, v) in rows {
+                        st.execute(params![k, v])?;
+                    }
+                }
+                RawBatch::Records(rows) => {
+                    for r in &rows {
+                        if !insert_record(&tx, r)? {
+                            return Err(StoreError::Corrupt(format!(
+                                "record `{}` appears twice in the copied records table",
+                                r.id
+                            )));
+                        }
+                    }
+                }
+                RawBatch::Names(names) => write_names(&tx, &names)?,
+                RawBatch::Refs(refs) => write_refs(&tx, &refs)?,
+                RawBatch::RecordKeys(rows) => {
+                    let mut st =
+                        tx.prepare_cached("INSERT INTO record_keys (id, wrapped) VALUES (?1, ?2)")?;
+                    for (id, wrapped) in rows {
+                        st.execute(params![id, wrapped])?;
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        tx.commit()?;
+        // Fold the WAL into the file so the copy is one self-contained, synced file.
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(store);
+        std::fs::File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| StoreError::Backend(format!("cannot sync {}: {e}", path.display())))?;
+        Ok(())
+    }
+}
+
 /// Reads tree hashes inside a transaction, seeing the ones this transaction has just written.
 struct TxReader<'a> {
     tx: &'a Transaction<'a>,
@@ -167,10 +334,15 @@ fn stored_body(tx: &Transaction, id: &str) -> Result<Option<String>, rusqlite::E
 
 /// Write a record's name and reference rows.
 fn write_derived(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
+    write_names(tx, &rows.names)?;
+    write_refs(tx, &rows.refs)
+}
+
+fn write_names(tx: &Transaction, names: &[NameRow]) -> Result<(), rusqlite::Error> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO names (record_id, idx, value, lang, classification, normalized, key, latin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for n in &rows.names {
+    for n in names {
         ins.execute(params![
             n.record_id,
             n.idx,
@@ -182,9 +354,13 @@ fn write_derived(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
             n.latin
         ])?;
     }
+    Ok(())
+}
+
+fn write_refs(tx: &Transaction, refs: &[RefRow]) -> Result<(), rusqlite::Error> {
     let mut ins =
         tx.prepare_cached("INSERT INTO refs (from_id, path, to_id) VALUES (?1, ?2, ?3)")?;
-    for f in &rows.refs {
+    for f in refs {
         ins.execute(params![f.from_id, f.path, f.to_id])?;
     }
     Ok(())
@@ -210,6 +386,27 @@ fn referrers_in(conn: &Connection, id: &str) -> Result<Vec<RefRow>, rusqlite::Er
         })
     })?
     .collect()
+}
+
+fn name_row(r: &rusqlite::Row) -> rusqlite::Result<NameRow> {
+    Ok(NameRow {
+        record_id: r.get(0)?,
+        idx: r.get(1)?,
+        value: r.get(2)?,
+        lang: r.get(3)?,
+        classification: r.get(4)?,
+        normalized: r.get(5)?,
+        key: r.get(6)?,
+        latin: r.get(7)?,
+    })
+}
+
+fn ref_row(r: &rusqlite::Row) -> rusqlite::Result<RefRow> {
+    Ok(RefRow {
+        from_id: r.get(0)?,
+        path: r.get(1)?,
+        to_id: r.get(2)?,
+    })
 }
 
 fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RecordRow> {
@@ -522,18 +719,7 @@ impl Store for SqliteStore {
         let mut stmt = self.conn.prepare_cached(
             "SELECT record_id, idx, value, lang, classification, normalized, key, latin FROM names ORDER BY record_id, idx",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(NameRow {
-                record_id: r.get(0)?,
-                idx: r.get(1)?,
-                value: r.get(2)?,
-                lang: r.get(3)?,
-                classification: r.get(4)?,
-                normalized: r.get(5)?,
-                key: r.get(6)?,
-                latin: r.get(7)?,
-            })
-        })?;
+        let rows = stmt.query_map([], name_row)?;
         for row in rows {
             f(row?)?;
         }

@@ -18,6 +18,9 @@ pub struct VerifyReport {
     pub checkpoints: Vec<(u64, String)>,
     /// Operations whose payload has been destroyed (the header still verifies).
     pub redacted: u64,
+    /// Records whose data key was destroyed (crypto-shredding), by the `redact` operation
+    /// that did it: (seq, record id, reason).
+    pub shredded: Vec<(u64, String, String)>,
     /// Evidence files re-hashed. The store does not hold them: the archive service, which
     /// owns the blob store, fills this in after the store's own checks.
     pub blobs: u64,
@@ -44,6 +47,7 @@ pub fn verify(
     let mut rebuilt = Rebuilt::default();
     let mut prev = String::new();
     let mut redacted = 0;
+    let mut shredded = Vec::new();
     let mut from = 0;
     while from < size {
         let to = (from + CHUNK).min(size);
@@ -67,6 +71,21 @@ pub fn verify(
             }
             if op.payload.is_none() {
                 redacted += 1;
+            }
+            if h.action == Action::Redact {
+                // The operation is written before the key is destroyed: a crash between the
+                // two leaves a key that the log says is gone.
+                if !store.record_key(&h.target)?.is_some_and(|k| k.is_empty()) {
+                    return corrupt(format!(
+                        "operation {} redacts `{}` but its data key still exists (the redaction was interrupted); run `rightsdoc redact {} --reason …` again to finish it",
+                        h.seq, h.target, h.target
+                    ));
+                }
+                let reason = op
+                    .payload_json()?
+                    .and_then(|p| p.get("reason").and_then(|r| r.as_str()).map(str::to_string))
+                    .unwrap_or_default();
+                shredded.push((h.seq, h.target.clone(), reason));
             }
             rebuilt.apply(&op)?;
             tree.append(op.leaf);
@@ -179,6 +198,7 @@ pub fn verify(
         records: count,
         checkpoints,
         redacted,
+        shredded,
         blobs: 0,
     })
 }
@@ -188,7 +208,9 @@ fn check_init(store: &dyn Store, op: &rightsdoc_ledger::SealedOp) -> Result<(), 
     let Some(payload) = op.payload_json()? else {
         return Ok(());
     };
-    for key in ["origin", "verifier_key"] {
+    // `encryption` is absent from both in an archive that keeps values in the clear: the log
+    // commits to it, so an encrypted archive cannot be quietly switched to writing clear text.
+    for key in ["origin", "verifier_key", "encryption"] {
         let logged = payload.get(key).and_then(|v| v.as_str());
         if logged != store.meta(key)?.as_deref() {
             return corrupt(format!(

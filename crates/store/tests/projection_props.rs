@@ -1,11 +1,13 @@
 //! Property: whatever sequence of creates, edits and deletes is appended (in batches of any
 //! size, including refused ones), the projections equal a rebuild from the log and the log
-//! verifies; refused batches leave no trace.
+//! verifies; refused batches leave no trace. On every backend.
+
+mod common;
 
 use proptest::prelude::*;
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, Verifier};
 use rightsdoc_model::validate;
-use rightsdoc_store::{Change, SqliteStore, Store, verify};
+use rightsdoc_store::{Change, Store, verify};
 use serde_json::json;
 
 #[derive(Debug, Clone)]
@@ -41,7 +43,7 @@ fn pid(n: u8) -> String {
     format!("psn_p{n}")
 }
 
-fn change(store: &SqliteStore, step: &Step, k: usize) -> Option<Change> {
+fn change(store: &dyn Store, step: &Step, k: usize) -> Option<Change> {
     let make = |action, id: &str, v: serde_json::Value| {
         let record = validate(v).ok()?;
         let op = Operation::now("prop", action, record.kind.as_str(), id, record.to_value());
@@ -101,8 +103,9 @@ proptest! {
 
     #[test]
     fn projections_always_equal_a_rebuild(steps in proptest::collection::vec(step(), 1..40), batch in 1usize..5) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteStore::open(&dir.path().join("a.db")).unwrap();
+        for mut t in common::backends() {
+        let backend = t.backend;
+        let store = t.store.as_mut();
         let key = ArchiveKey::generate("rightsdoc.test/prop");
         store.set_meta("origin", "rightsdoc.test/prop").unwrap();
         store.set_meta("verifier_key", key.verifier_key()).unwrap();
@@ -112,12 +115,12 @@ proptest! {
         let verifier = Verifier::new(key.verifier_key()).unwrap();
 
         for (k, chunk) in steps.chunks(batch).enumerate() {
-            let changes: Vec<Change> = chunk.iter().enumerate().filter_map(|(i, s)| change(&store, s, k * 10 + i)).collect();
+            let changes: Vec<Change> = chunk.iter().enumerate().filter_map(|(i, s)| change(store, s, k * 10 + i)).collect();
             let before = store.log_size().unwrap();
             let n = changes.len() as u64;
             match store.append(changes) {
                 Ok(done) => prop_assert_eq!(store.log_size().unwrap(), before + done.len() as u64),
-                Err(_) => prop_assert_eq!(store.log_size().unwrap(), before, "a refused batch of {} left operations behind", n),
+                Err(_) => prop_assert_eq!(store.log_size().unwrap(), before, "{}: a refused batch of {} left operations behind", backend, n),
             }
             if k % 3 == 0 {
                 let size = store.log_size().unwrap();
@@ -125,7 +128,8 @@ proptest! {
                 store.add_checkpoint(size, &cp.text).unwrap();
             }
         }
-        let report = verify(&store, &verifier, &[]);
-        prop_assert!(report.is_ok(), "{:?}", report.err());
+        let report = verify(store, &verifier, &[]);
+        prop_assert!(report.is_ok(), "{}: {:?}", backend, report.err());
+        }
     }
 }

@@ -756,6 +756,9 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
         "bytes" => "اندازه به بایت",
         "sniffed media type" => "نوع رسانه، تشخیص‌داده‌شده از محتوای پرونده",
         "file name when acquired" => "نام پرونده هنگام دریافت",
+        "SHA-256 of the encrypted copy the archive stores instead of the file (confidential items of an encrypted archive)" => {
+            "SHA-256 نسخهٔ رمزگذاری‌شده‌ای که بایگانی به جای خود پرونده نگه می‌دارد (موارد محرمانهٔ بایگانی رمزگذاری‌شده)"
+        }
         "the source it belongs to" => "منبعی که این پرونده به آن تعلق دارد",
         "when acquired" => "زمان دریافت",
         "what the file shows and how it was obtained" => {

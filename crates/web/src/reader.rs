@@ -405,7 +405,7 @@ impl Reader {
         };
         let checked = self
             .library
-            .with_archive(|a| match a.blobs().check(&sha256) {
+            .with_archive(|a| match a.check_evidence_file(&v) {
                 Ok(true) => Ok(None),
                 Ok(false) => Ok(Some(format!(
                     "evidence {id}: the stored file no longer matches its SHA-256 {sha256}"
@@ -436,7 +436,7 @@ impl Reader {
         }
         let bytes = self
             .library
-            .with_archive(|a| Ok(a.blobs().open(&sha256).map_err(ArchiveError::from)?))?;
+            .with_archive(|a| Ok(a.open_evidence_file(id, &v)?))?;
         Ok(FileAccess::Ready(EvidenceFile {
             id: id.to_string(),
             size: v.get("size").and_then(Value::as_u64),

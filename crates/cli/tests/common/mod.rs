@@ -4,12 +4,24 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// The key file every test archive is encrypted under (64 hex digits: a raw key, so no
+/// test pays for Argon2id; `tests/encryption.rs` covers passphrases).
+pub const TEST_KEY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/test.key");
+
+/// The binary with the test environment: actor and key.
+pub fn command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rightsdoc"));
+    cmd.env("RIGHTSDOC_ACTOR", "tester")
+        .env("RIGHTSDOC_KEY_FILE", TEST_KEY_FILE)
+        .env_remove("RIGHTSDOC_PASSPHRASE");
+    cmd
+}
+
 pub fn rightsdoc(archive: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rightsdoc"))
+    command()
         .arg("--archive")
         .arg(archive)
         .args(args)
-        .env("RIGHTSDOC_ACTOR", "tester")
         .output()
         .expect("the rightsdoc binary runs")
 }
