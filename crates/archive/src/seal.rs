@@ -65,7 +65,7 @@ pub(crate) fn needs_sealing(record: &Record) -> bool {
 /// `record`'s body with its confidential values sealed under `key`.
 pub(crate) fn seal_record(record: &Record, key: &DataKey) -> Value {
     let envelope = |path: &str, v: &Value| -> Value {
-        let plain = rightsdoc_ledger::canonical_json(v).expect("a record value is JSON");
+        let plain = rightsdoc_ledger::canonical_value(v).expect("a record value is JSON");
         let mut refs: Vec<&str> = Vec::new();
         for r in &record.references {
             let inside = r.path == path

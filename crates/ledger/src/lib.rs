@@ -13,7 +13,7 @@ mod checkpoint;
 mod op;
 mod tree;
 
-pub use canonical::{CanonicalError, canonical_json};
+pub use canonical::{CanonicalError, canonical_json, canonical_value};
 pub use checkpoint::{ArchiveKey, CheckpointError, SignedCheckpoint, Verifier};
 pub use op::{Action, LedgerError, OpHeader, Operation, PayloadDigest, Salt, SealedOp};
 pub use tlog_tiles::tlog::{Error as TlogError, Hash};

@@ -1,6 +1,6 @@
 //! Operations: the unit of change, and the leaf each one becomes in the Merkle log.
 
-use crate::canonical::canonical_json;
+use crate::canonical::canonical_value;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -108,6 +108,14 @@ pub struct OpHeader {
     pub payload: String,
 }
 
+impl OpHeader {
+    /// The header's canonical bytes (what its leaf hashes).
+    pub fn canonical(&self) -> Result<Vec<u8>, LedgerError> {
+        let value = serde_json::to_value(self).map_err(crate::canonical::CanonicalError::from)?;
+        Ok(canonical_value(&value)?)
+    }
+}
+
 /// An operation before it has a place in the log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
@@ -136,7 +144,7 @@ impl Operation {
     /// Give the operation its place in the log: sequence number, link to the previous leaf,
     /// salted payload digest. The result is what the store keeps.
     pub fn seal(self, seq: u64, prev: Option<Hash>, salt: Salt) -> Result<SealedOp, LedgerError> {
-        let payload_bytes = canonical_json(&self.payload)?;
+        let payload_bytes = canonical_value(&self.payload)?;
         let header = OpHeader {
             v: HEADER_VERSION,
             seq,
@@ -148,7 +156,7 @@ impl Operation {
             prev: prev.map(|h| hex::encode(h.0)).unwrap_or_default(),
             payload: hex::encode(PayloadDigest::of(&salt, &payload_bytes).0),
         };
-        let header_bytes = canonical_json(&header)?;
+        let header_bytes = header.canonical()?;
         let leaf = record_hash(&header_bytes);
         Ok(SealedOp {
             header,
@@ -179,7 +187,7 @@ impl SealedOp {
     ) -> Result<Self, LedgerError> {
         let header: OpHeader =
             serde_json::from_slice(&header_bytes).map_err(LedgerError::BadHeader)?;
-        if canonical_json(&header)? != header_bytes {
+        if header.canonical()? != header_bytes {
             return Err(LedgerError::NotCanonical);
         }
         if let Some((salt, bytes)) = &payload
