@@ -560,9 +560,6 @@ fn verify_breakdown(path: &Path) -> Result<Value> {
     store.for_each_record(None, &mut |_| Ok(()))?;
     time("scan_records", t);
     let t = Instant::now();
-    store.for_each_name(&mut |_| Ok(()))?;
-    time("scan_names", t);
-    let t = Instant::now();
     store.for_each_ref(&mut |_| Ok(()))?;
     time("scan_refs", t);
     out.insert("stored_hashes".into(), json!(n));

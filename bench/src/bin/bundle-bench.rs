@@ -153,7 +153,10 @@ fn sealed_ingest(dir: &Path, files: &[PathBuf], total: u64) {
     );
     let t = Instant::now();
     for id in &ids {
-        let item = a.get_visible(id, Classification::Confidential).unwrap().unwrap();
+        let item = a
+            .get_visible(id, Classification::Confidential)
+            .unwrap()
+            .unwrap();
         let mut r = a.open_evidence_file(id, &item).unwrap();
         std::io::copy(&mut r, &mut std::io::sink()).unwrap();
     }

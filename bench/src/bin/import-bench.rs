@@ -92,6 +92,9 @@ fn write_csv(path: &Path, n: u64) {
 /// Run `rightsdoc --archive DIR ARGS…`; panics with its error output when it fails.
 fn run(exe: &Path, archive: &Path, args: &[&str]) -> String {
     let out = Command::new(exe)
+        // An encrypted archive, as `rightsdoc init` makes by default; the passphrase is
+        // given as a script gives it.
+        .env("RIGHTSDOC_PASSPHRASE", "import bench passphrase")
         .arg("--archive")
         .arg(archive)
         .args(args)

@@ -60,6 +60,13 @@ enum Keys {
     Unlocked(Arc<MasterKey>),
 }
 
+/// A record an append wrote, as stored, with its operation's number.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub seq: u64,
+    pub record: Record,
+}
+
 /// One operation in a record's history, as shown to a user.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
@@ -324,10 +331,25 @@ impl Archive {
     /// Append after sealing: every write of records goes through here.
     fn append(
         &mut self,
-        mut changes: Vec<Change>,
+        changes: Vec<Change>,
     ) -> Result<Vec<rightsdoc_store::Appended>, ArchiveError> {
+        Ok(self.append_keeping(changes, false)?.0)
+    }
+
+    /// [`Archive::append`], also returning (with `keep`) the records of the changes as they
+    /// were written: sealed.
+    fn append_keeping(
+        &mut self,
+        mut changes: Vec<Change>,
+        keep: bool,
+    ) -> Result<(Vec<rightsdoc_store::Appended>, Vec<Record>), ArchiveError> {
         self.seal_changes(&mut changes)?;
-        Ok(self.store.append(changes)?)
+        let kept = if keep {
+            changes.iter().filter_map(|c| c.record.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        Ok((self.store.append(changes)?, kept))
     }
 
     /// A stored body of record `id` (its current state or a payload from its history) as a
@@ -424,11 +446,18 @@ impl Archive {
 
     /// [`Archive::add_many`] for records validated already (an importer validates every row
     /// to report on it; doing it twice would be a third of the import's work).
-    pub fn add_records(
+    pub fn add_records(&mut self, records: Vec<Record>, context: &str) -> Result<(), ArchiveError> {
+        self.create(records, context, false).map(drop)
+    }
+
+    /// Creates `records` in one append; with `keep`, returns each record written (as stored,
+    /// sealed) with its operation's number, for a caller that indexes them itself.
+    fn create(
         &mut self,
         mut records: Vec<Record>,
         context: &str,
-    ) -> Result<(), ArchiveError> {
+        keep: bool,
+    ) -> Result<Vec<Written>, ArchiveError> {
         crate::evidence::inherit_classification(self.store.as_ref(), &mut records)?;
         let changes: Vec<Change> = records
             .into_iter()
@@ -446,33 +475,60 @@ impl Archive {
             })
             .collect();
         if changes.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
-        self.append(changes).map_err(|e| match e {
+        let (appended, mut kept) = self.append_keeping(changes, keep).map_err(|e| match e {
             ArchiveError::Store(rightsdoc_store::StoreError::Exists(id)) => ArchiveError::Other(format!(
                 "{context}`{id}` already exists with different content; change it with `rightsdoc edit`"
             )),
             e if context.is_empty() => e,
             e => ArchiveError::Other(format!("{context}{e}")),
         })?;
-        Ok(())
+        if !keep {
+            return Ok(Vec::new());
+        }
+        // Appended operations come in the order of the changes, leaving out the creates
+        // skipped as identical: the records written are picked out by id in that order.
+        let mut records = kept.drain(..);
+        let mut written = Vec::with_capacity(appended.len());
+        for a in appended {
+            let record = records
+                .find(|r| r.id == a.target)
+                .expect("every appended create is one of the records given");
+            written.push(Written { seq: a.seq, record });
+        }
+        Ok(written)
     }
 
     /// Write one chunk of an import: [`Archive::add_records`], except that a list record the
     /// importer made from a list name may exist already (an earlier file named the same list)
-    /// and is then left as it is.
+    /// and is then left as it is. Returns the records written with their operation numbers
+    /// (identical records already in the archive are not written again).
     pub fn add_imported(
         &mut self,
         records: Vec<Record>,
         context: &str,
-    ) -> Result<(), ArchiveError> {
+    ) -> Result<Vec<Written>, ArchiveError> {
         let mut keep = Vec::with_capacity(records.len());
         for r in records {
             if r.kind != Kind::List || self.store.record(&r.id)?.is_none() {
                 keep.push(r);
             }
         }
-        self.add_records(keep, context)
+        self.create(keep, context, true)
+    }
+
+    /// Starts a bulk write (see [`rightsdoc_store::Store::begin_bulk`]): what is added until
+    /// [`Archive::end_bulk`] is committed or discarded as one. `false` when the store
+    /// cannot, and every add then commits by itself.
+    pub fn begin_bulk(&mut self) -> Result<bool, ArchiveError> {
+        Ok(self.store.begin_bulk()?)
+    }
+
+    /// Commits (or, with `commit` false, discards) the bulk write begun by
+    /// [`Archive::begin_bulk`].
+    pub fn end_bulk(&mut self, commit: bool) -> Result<(), ArchiveError> {
+        Ok(self.store.end_bulk(commit)?)
     }
 
     /// Apply an RFC 7396 merge patch to a record.

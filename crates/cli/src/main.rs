@@ -11,7 +11,7 @@ mod render;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use rightsdoc_archive::Archive;
+use rightsdoc_archive::{Archive, Written};
 use rightsdoc_io::{DEFAULT_CHUNK_SIZE, ImportOptions, Input, Mapping, Policy};
 use rightsdoc_model::{Classification, Kind};
 use rightsdoc_search::{Facet, SearchIndex, SearchQuery};
@@ -21,6 +21,9 @@ use serde_json::Value;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -722,12 +725,27 @@ fn run(cli: Cli) -> Result<()> {
                 .map(Mapping::load)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
+            let mut archive = Archive::open(dir, &actor)?;
+            if let Some(s) = source
+                && archive.get(s)?.is_none()
+            {
+                bail!(
+                    "--source {s}: no such source in {}; add it first",
+                    dir.display()
+                );
+            }
+            // One transaction when the store can: the file is then read once, and a bad row
+            // anywhere discards everything. Otherwise every row is validated before any is
+            // written, and a valid file is written chunk by chunk.
+            let bulk = !*dry_run && archive.begin_bulk()?;
             let policy = if *dry_run {
                 Policy::DryRun
             } else if *skip_invalid {
                 Policy::SkipInvalid {
                     rejects: file.with_extension("rejected.csv"),
                 }
+            } else if bulk {
+                Policy::SinglePass
             } else {
                 Policy::AllOrNothing
             };
@@ -741,29 +759,35 @@ fn run(cli: Cli) -> Result<()> {
                 progress: Some(update),
                 ..Default::default()
             };
-            let mut archive = Archive::open(dir, &actor)?;
-            if let Some(s) = source
-                && archive.get(s)?.is_none()
-            {
-                bail!(
-                    "--source {s}: no such source in {}; add it first",
-                    dir.display()
-                );
-            }
             let context = format!("{}: ", file.display());
-            // The search index follows the log on the other core while rows are written.
-            let indexer = Indexer::start(dir, &actor);
+            let indexer = (!*dry_run).then(|| ImportIndexer::start(dir, &actor));
             let report = rightsdoc_io::import_chunks(
                 Input::path(file),
                 &opts,
                 DEFAULT_CHUNK_SIZE,
-                |chunk| archive.add_imported(chunk, &context),
+                |chunk| -> Result<(), rightsdoc_archive::ArchiveError> {
+                    let written = archive.add_imported(chunk, &context)?;
+                    if let Some(indexer) = &indexer {
+                        indexer.add(written);
+                    }
+                    Ok(())
+                },
             );
             bar.finish_and_clear();
+            let keep = match &report {
+                Ok(r) => r.invalid_count == 0 || !matches!(opts.policy, Policy::SinglePass),
+                Err(_) => false,
+            };
+            if bulk {
+                archive.end_bulk(keep)?;
+            }
             let spinner = progress::spinner("indexing for search");
-            let indexed = indexer.finish();
+            let indexed = indexer.map_or(Ok(()), |i| i.finish(keep));
             spinner.finish_and_clear();
-            let report = report?;
+            let mut report = report?;
+            if !keep {
+                report.written = 0;
+            }
             if let Err(e) = indexed {
                 // The records are in; the next search catches the index up.
                 eprintln!(
@@ -892,37 +916,61 @@ fn describe_diff(before: &Value, after: &Value) -> Vec<String> {
     out
 }
 
-/// Brings the search index up to date with the log in a thread of its own, over and over,
-/// until told to finish: an import then ends with its records searchable, at little extra time.
-struct Indexer {
-    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+/// Indexes the records an import writes, on a thread of its own, from memory (a
+/// [`BulkIndex`]): the import ends with its records searchable, at little extra time. The
+/// index commits only after the import has, so a discarded import leaves it as it was.
+struct ImportIndexer {
+    sender: std::sync::mpsc::SyncSender<Indexing>,
     thread: std::thread::JoinHandle<Result<()>>,
 }
 
-impl Indexer {
-    fn start(dir: &Path, actor: &str) -> Indexer {
-        use std::sync::atomic::Ordering;
-        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (dir, actor, stop) = (dir.to_path_buf(), actor.to_string(), done.clone());
+enum Indexing {
+    Records(Vec<Written>),
+    /// The import committed: commit the index too.
+    Commit,
+}
+
+impl ImportIndexer {
+    fn start(dir: &Path, actor: &str) -> ImportIndexer {
+        // A few chunks in flight at most, so memory stays bounded when indexing lags.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Indexing>(4);
+        let (dir, actor) = (dir.to_path_buf(), actor.to_string());
         let thread = std::thread::spawn(move || -> Result<()> {
+            // A store handle of its own, for the operations other writers append meanwhile.
             let archive = Archive::open(&dir, &actor)?;
-            let mut index = SearchIndex::open(&dir.join("search"))?;
-            loop {
-                // Read the flag first: a catch-up that starts after it was set sees every write.
-                let last = stop.load(Ordering::Acquire);
-                if index.catch_up(archive.store())? == 0 {
-                    if last {
+            let index = SearchIndex::open(&dir.join("search"))?;
+            let mut bulk = index.into_bulk(archive.store())?;
+            for message in receiver {
+                match message {
+                    Indexing::Records(written) => {
+                        let written: Vec<(u64, &rightsdoc_model::Record)> =
+                            written.iter().map(|w| (w.seq, &w.record)).collect();
+                        bulk.add(&written, archive.store())?;
+                    }
+                    Indexing::Commit => {
+                        bulk.commit(archive.store())?;
                         return Ok(());
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(200));
                 }
             }
+            // The import was discarded (or failed): nothing it wrote is in the log.
+            bulk.abandon()?;
+            Ok(())
         });
-        Indexer { done, thread }
+        ImportIndexer { sender, thread }
     }
 
-    fn finish(self) -> Result<()> {
-        self.done.store(true, std::sync::atomic::Ordering::Release);
+    /// Hands over the records a chunk wrote; a failed indexer is reported by [`Self::finish`].
+    fn add(&self, written: Vec<Written>) {
+        let _ = self.sender.send(Indexing::Records(written));
+    }
+
+    /// Waits for the index: committed when the import was, otherwise left as it was.
+    fn finish(self, committed: bool) -> Result<()> {
+        if committed {
+            let _ = self.sender.send(Indexing::Commit);
+        }
+        drop(self.sender);
         self.thread
             .join()
             .map_err(|_| anyhow::anyhow!("the indexing thread panicked"))?

@@ -72,3 +72,39 @@ fn places_export_as_geojson() {
     assert_eq!(features.len(), 1, "only what the public may see: {g}");
     assert_eq!(features[0]["geometry"]["coordinates"][0], 51.6);
 }
+
+/// A file of more than one chunk is one transaction: a bad row near its end leaves the archive and
+/// its search index as they were, and the corrected file then imports whole, searchable.
+#[test]
+fn a_bad_row_after_the_first_chunk_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = &tmp.path().join("archive");
+    ok(a, &["init"]);
+    let rows = |last_sex: &str| {
+        let mut csv = String::from("id,full_name,sex\n");
+        for i in 1..=10_500 {
+            let sex = if i == 10_490 { last_sex } else { "female" };
+            csv.push_str(&format!("{i},Zahra Quxbulk{i},{sex}\n"));
+        }
+        csv
+    };
+    let file = tmp.path().join("people.csv");
+    std::fs::write(&file, rows("sometimes")).unwrap();
+    let before = log_size(a);
+    let err = fails(a, &["import", file.to_str().unwrap(), "--kind", "person"]);
+    assert!(
+        err.contains("people.csv") && err.contains("10491") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert_eq!(log_size(a), before, "a refused import changed the log");
+    let found = ok(a, &["search", "Quxbulk17", "--json"]);
+    assert!(found.contains("\"total\":0"), "{found}");
+    ok(a, &["verify"]);
+
+    std::fs::write(&file, rows("female")).unwrap();
+    ok(a, &["import", file.to_str().unwrap(), "--kind", "person"]);
+    assert_eq!(log_size(a), before + 10_500);
+    let found: Value = serde_json::from_str(&ok(a, &["search", "Quxbulk17", "--json"])).unwrap();
+    assert_eq!(found["hits"][0]["label"], "Zahra Quxbulk17", "{found}");
+    ok(a, &["verify"]);
+}

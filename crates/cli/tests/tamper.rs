@@ -11,7 +11,6 @@ const TABLES: &[&str] = &[
     "tree",
     "checkpoints",
     "records",
-    "names",
     "refs",
     "record_keys",
 ];

@@ -202,7 +202,7 @@ impl SearchIndex {
         if from == log {
             return Ok(0);
         }
-        self.apply(&mut writer, store, from, log)?;
+        self.apply(&mut writer, store, from, log, true)?;
         self.finish(writer)?;
         Ok(log - from)
     }
@@ -215,9 +215,23 @@ impl SearchIndex {
         writer
             .delete_all_documents()
             .map_err(SearchError::tantivy(&self.dir))?;
-        self.apply(&mut writer, store, 0, log)?;
+        self.apply(&mut writer, store, 0, log, true)?;
         self.finish(writer)?;
         Ok(log)
+    }
+
+    /// [`SearchIndex::refresh`], for the bulk indexer.
+    pub(crate) fn reload_position(&mut self) -> Result<(), SearchError> {
+        self.refresh()
+    }
+
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The writer for a long run of additions (an import).
+    pub(crate) fn bulk_writer(&self) -> Result<IndexWriter<Doc>, SearchError> {
+        self.writer(BULK + 1)
     }
 
     /// Re-reads the position committed on disk and, if it moved, the documents.
@@ -263,20 +277,21 @@ impl SearchIndex {
 
     /// Lets merges started by the commits finish (so segments do not pile up), releases the
     /// lock and shows the new documents to searches.
-    fn finish(&mut self, writer: IndexWriter<Doc>) -> Result<(), SearchError> {
+    pub(crate) fn finish(&mut self, writer: IndexWriter<Doc>) -> Result<(), SearchError> {
         let err = SearchError::tantivy(&self.dir);
         writer.wait_merging_threads().map_err(&err)?;
         self.reader.reload().map_err(&err)
     }
 
-    /// Applies operations `from..to` and commits (every [`COMMIT_EVERY`] operations and at
-    /// the end).
-    fn apply(
+    /// Applies operations `from..to`; with `commit`, commits every [`COMMIT_EVERY`]
+    /// operations and at the end (a bulk indexer commits when its import has).
+    pub(crate) fn apply(
         &mut self,
         writer: &mut IndexWriter<Doc>,
         store: &dyn Store,
         from: u64,
         to: u64,
+        commit: bool,
     ) -> Result<(), SearchError> {
         let err = SearchError::tantivy(&self.dir);
         let read = |at: u64, end: u64| -> Result<Vec<SealedOp>, SearchError> {
@@ -313,15 +328,18 @@ impl SearchIndex {
             uncommitted += end - at;
             at = end;
             ops = next?;
-            if uncommitted >= COMMIT_EVERY && at < to {
+            if commit && uncommitted >= COMMIT_EVERY && at < to {
                 self.commit(writer, store, at)?;
                 uncommitted = 0;
             }
         }
-        self.commit(writer, store, to)
+        if commit {
+            self.commit(writer, store, to)?;
+        }
+        Ok(())
     }
 
-    fn commit(
+    pub(crate) fn commit(
         &mut self,
         writer: &mut IndexWriter<Doc>,
         store: &dyn Store,

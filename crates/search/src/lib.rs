@@ -38,6 +38,7 @@
 //! ```
 
 pub mod analysis;
+mod bulk;
 mod document;
 mod error;
 mod extract;
@@ -46,6 +47,7 @@ mod index;
 mod merges;
 mod query;
 
+pub use bulk::BulkIndex;
 pub use error::SearchError;
 pub use index::SearchIndex;
 pub use query::{Facet, Hit, SearchQuery, SearchResults};

@@ -261,3 +261,113 @@ fn an_index_of_another_format_is_discarded_and_rebuilt_by_catch_up() {
     assert_eq!(index.catch_up(f.archive.store()).unwrap(), log);
     assert_eq!(ids(&search(&index, "Karimi", Public))[0], "psn_karimi");
 }
+
+/// The common records, validated as an importer hands them over.
+fn validated() -> Vec<rightsdoc_model::Record> {
+    records()
+        .into_iter()
+        .map(|v| rightsdoc_model::validate(v).unwrap())
+        .collect()
+}
+
+fn written(w: &[rightsdoc_archive::Written]) -> Vec<(u64, &rightsdoc_model::Record)> {
+    w.iter().map(|w| (w.seq, &w.record)).collect()
+}
+
+#[test]
+fn indexing_an_import_from_memory_equals_a_rebuild_from_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut archive = Archive::init(&tmp.path().join("archive"), "tester").unwrap();
+    let dir = archive.dir().join("search");
+    let mut bulk = SearchIndex::open(&dir)
+        .unwrap()
+        .into_bulk(archive.store())
+        .unwrap();
+    assert!(archive.begin_bulk().unwrap());
+    let mut records = validated();
+    let second = records.split_off(records.len() / 2);
+    for chunk in [records, second] {
+        let w = archive.add_imported(chunk, "").unwrap();
+        bulk.add(&written(&w), archive.store()).unwrap();
+    }
+    archive.end_bulk(true).unwrap();
+    let index = bulk.commit(archive.store()).unwrap();
+    assert_eq!(index.log_size(), archive.store().log_size().unwrap());
+
+    let mut rebuilt = SearchIndex::open(&tmp.path().join("rebuilt")).unwrap();
+    rebuilt.rebuild(archive.store()).unwrap();
+    for c in Classification::ALL {
+        assert_eq!(observe(&index, c), observe(&rebuilt, c), "{c}");
+    }
+    // The canaries reach only the clearances that may see them, as after a catch-up.
+    let hits = |c| {
+        index
+            .search(&SearchQuery::new(CANARY_CONFIDENTIAL_ALIAS), c)
+            .unwrap()
+            .total
+    };
+    assert_eq!((hits(Public), hits(Confidential)), (0, 1));
+}
+
+#[test]
+fn another_writers_operations_between_chunks_are_read_from_the_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut archive = Archive::init(&tmp.path().join("archive"), "tester").unwrap();
+    let mut bulk = SearchIndex::open(&archive.dir().join("search"))
+        .unwrap()
+        .into_bulk(archive.store())
+        .unwrap();
+    // No bulk transaction: each chunk commits, and someone else writes in between.
+    let mut records = validated();
+    let second = records.split_off(records.len() / 2);
+    let w = archive.add_imported(records, "").unwrap();
+    bulk.add(&written(&w), archive.store()).unwrap();
+    archive
+        .add(json!({"kind": "person", "id": "psn_between", "names": ["Renamed Between"]}))
+        .unwrap();
+    let w = archive.add_imported(second, "").unwrap();
+    bulk.add(&written(&w), archive.store()).unwrap();
+    // And after the last chunk.
+    archive
+        .add(json!({"kind": "person", "id": "psn_after", "names": ["Renamed After"]}))
+        .unwrap();
+    let index = bulk.commit(archive.store()).unwrap();
+    let mut rebuilt = SearchIndex::open(&tmp.path().join("rebuilt")).unwrap();
+    rebuilt.rebuild(archive.store()).unwrap();
+    for c in Classification::ALL {
+        assert_eq!(observe(&index, c), observe(&rebuilt, c), "{c}");
+    }
+    let renamed = index
+        .search(&SearchQuery::new("Renamed"), Public)
+        .unwrap()
+        .total;
+    assert_eq!(renamed, 2);
+}
+
+#[test]
+fn a_discarded_import_leaves_the_index_as_it_was() {
+    let f = Fixture::new();
+    let mut archive = Archive::open(f.archive.dir(), "tester").unwrap();
+    let before = observe(&f.index(), Public);
+    let mut bulk = f.index().into_bulk(archive.store()).unwrap();
+    assert!(archive.begin_bulk().unwrap());
+    let w = archive
+        .add_imported(
+            vec![
+                rightsdoc_model::validate(
+                    json!({"kind": "person", "id": "psn_discarded", "names": ["Renamed Discarded"]}),
+                )
+                .unwrap(),
+            ],
+            "",
+        )
+        .unwrap();
+    bulk.add(&written(&w), archive.store()).unwrap();
+    archive.end_bulk(false).unwrap();
+    let index = bulk.abandon().unwrap();
+    assert_eq!(observe(&index, Public), before);
+    assert_eq!(index.log_size(), archive.store().log_size().unwrap());
+    // The next catch-up finds nothing to do, and the index still matches the log.
+    let mut index = index;
+    assert_eq!(index.catch_up(archive.store()).unwrap(), 0);
+}

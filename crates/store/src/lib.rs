@@ -20,7 +20,7 @@ pub mod verify;
 pub use error::StoreError;
 #[cfg(feature = "postgres")]
 pub use postgres::{DEFAULT_SCHEMA, PostgresStore, PostgresUrl, hide_password};
-pub use projection::{NameRow, RecordRow, RefRow};
+pub use projection::{RecordRow, RefRow};
 pub use sqlite::{SqliteStore, snapshot_sqlite_file};
 pub use store::{Appended, Change, LogEntry, Store};
 pub use verify::{VerifyReport, verify};

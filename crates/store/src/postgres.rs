@@ -14,7 +14,7 @@
 //! Connections are plain TCP or a Unix socket without TLS.
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, RecordRow, RefRow, Rows, rows_for};
+use crate::projection::{RecordRow, RefRow, Rows, rows_for};
 use crate::raw::{CHUNK, Chunker, RawBatch, RawSink};
 use crate::sqlite::SqliteStore;
 use crate::store::{Appended, Change, Store};
@@ -31,14 +31,13 @@ use std::path::Path;
 /// The schema used when the URL names none.
 pub const DEFAULT_SCHEMA: &str = "rightsdoc";
 
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 8] = [
     "meta",
     "log",
     "payloads",
     "tree",
     "checkpoints",
     "records",
-    "names",
     "refs",
     "record_keys",
 ];
@@ -56,10 +55,6 @@ CREATE TABLE IF NOT EXISTS records (id TEXT COLLATE "C" PRIMARY KEY, kind TEXT C
     created BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind, id);
 CREATE INDEX IF NOT EXISTS records_kind_class ON records(kind, classification);
-CREATE TABLE IF NOT EXISTS names (record_id TEXT COLLATE "C" NOT NULL, idx BIGINT NOT NULL,
-    value TEXT NOT NULL, lang TEXT, classification TEXT NOT NULL, normalized TEXT NOT NULL,
-    key TEXT COLLATE "C" NOT NULL, latin TEXT NOT NULL, PRIMARY KEY (record_id, idx));
-CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE TABLE IF NOT EXISTS refs (from_id TEXT COLLATE "C" NOT NULL, path TEXT COLLATE "C" NOT NULL,
     to_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (from_id, path));
 CREATE INDEX IF NOT EXISTS refs_to ON refs(to_id);
@@ -74,7 +69,6 @@ const DDL_LOCK: i64 = 0x7264_6f63_5f64_646c;
 const PAGE: i64 = 2_000;
 
 const RECORD_COLS: &str = "id, kind, classification, body, version, created";
-const NAME_COLS: &str = "record_id, idx, value, lang, classification, normalized, key, latin";
 
 /// A `postgres://` URL split into what the driver gets and the schema we use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,18 +141,15 @@ struct Statements {
     hashes: Statement,
     referrers: Statement,
     existing: Statement,
-    del_names: Statement,
     del_refs: Statement,
     del_records: Statement,
     ins_records: Statement,
-    ins_names: Statement,
     ins_refs: Statement,
     ins_log: Statement,
     ins_payloads: Statement,
     ins_tree: Statement,
     record: Statement,
     records_after: Statement,
-    names_after: Statement,
     refs_after: Statement,
     tree_after: Statement,
     log_range: Statement,
@@ -179,14 +170,10 @@ impl Statements {
                 "SELECT from_id, path, to_id FROM refs WHERE to_id = $1 ORDER BY from_id, path",
             )?,
             existing: c.prepare("SELECT id FROM records WHERE id = ANY($1::text[])")?,
-            del_names: c.prepare("DELETE FROM names WHERE record_id = ANY($1::text[])")?,
             del_refs: c.prepare("DELETE FROM refs WHERE from_id = ANY($1::text[])")?,
             del_records: c.prepare("DELETE FROM records WHERE id = ANY($1::text[])")?,
             ins_records: c.prepare(&format!(
                 "INSERT INTO records ({RECORD_COLS}) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])"
-            ))?,
-            ins_names: c.prepare(&format!(
-                "INSERT INTO names ({NAME_COLS}) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])"
             ))?,
             ins_refs: c.prepare(
                 "INSERT INTO refs (from_id, path, to_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
@@ -203,9 +190,6 @@ impl Statements {
             record: c.prepare(&format!("SELECT {RECORD_COLS} FROM records WHERE id = $1"))?,
             records_after: c.prepare(&format!(
                 "SELECT {RECORD_COLS} FROM records WHERE ($1::text IS NULL OR kind = $1) AND id > $2 ORDER BY id LIMIT $3"
-            ))?,
-            names_after: c.prepare(&format!(
-                "SELECT {NAME_COLS} FROM names WHERE (record_id, idx) > ($1, $2) ORDER BY record_id, idx LIMIT $3"
             ))?,
             refs_after: c.prepare(
                 "SELECT from_id, path, to_id FROM refs WHERE (from_id, path) > ($1, $2) ORDER BY from_id, path LIMIT $3",
@@ -411,13 +395,6 @@ impl PostgresStore {
             &mut |r| c.push(record_row(r), sink),
         )?;
         c.flush(sink)?;
-        let mut c = Chunker::new(RawBatch::Names);
-        each_row(
-            &mut tx,
-            &format!("SELECT {NAME_COLS} FROM names ORDER BY record_id, idx"),
-            &mut |r| c.push(name_row(r)?, sink),
-        )?;
-        c.flush(sink)?;
         let mut c = Chunker::new(RawBatch::Refs);
         each_row(
             &mut tx,
@@ -523,7 +500,6 @@ fn write_raw(tx: &mut Transaction, st: &Statements, batch: RawBatch) -> Result<(
             }
         }
         RawBatch::Records(rows) => insert_records(tx, st, rows.iter())?,
-        RawBatch::Names(rows) => insert_names(tx, st, rows.iter())?,
         RawBatch::Refs(rows) => insert_refs(tx, st, rows.iter())?,
         RawBatch::RecordKeys(rows) => {
             let (id, wrapped): (Vec<String>, Vec<Vec<u8>>) = rows.into_iter().unzip();
@@ -560,32 +536,6 @@ fn insert_records<'r>(
     Ok(())
 }
 
-fn insert_names<'r>(
-    tx: &mut Transaction,
-    st: &Statements,
-    rows: impl Iterator<Item = &'r NameRow>,
-) -> Result<(), StoreError> {
-    let (mut id, mut idx, mut value, mut lang) = (vec![], vec![], vec![], vec![]);
-    let (mut class, mut normalized, mut key, mut latin) = (vec![], vec![], vec![], vec![]);
-    for n in rows {
-        id.push(n.record_id.as_str());
-        idx.push(i64::from(n.idx));
-        value.push(n.value.as_str());
-        lang.push(n.lang.as_deref());
-        class.push(n.classification.as_str());
-        normalized.push(n.normalized.as_str());
-        key.push(n.key.as_str());
-        latin.push(n.latin.as_str());
-    }
-    if !id.is_empty() {
-        tx.execute(
-            &st.ins_names,
-            &[&id, &idx, &value, &lang, &class, &normalized, &key, &latin],
-        )?;
-    }
-    Ok(())
-}
-
 fn insert_refs<'r>(
     tx: &mut Transaction,
     st: &Statements,
@@ -612,21 +562,6 @@ fn record_row(r: &Row) -> RecordRow {
         version: r.get::<_, i64>(4) as u64,
         created: r.get::<_, i64>(5) as u64,
     }
-}
-
-fn name_row(r: &Row) -> Result<NameRow, StoreError> {
-    let idx: i64 = r.get(1);
-    Ok(NameRow {
-        record_id: r.get(0),
-        idx: u32::try_from(idx)
-            .map_err(|_| StoreError::Corrupt(format!("name index {idx} is out of range")))?,
-        value: r.get(2),
-        lang: r.get(3),
-        classification: r.get(4),
-        normalized: r.get(5),
-        key: r.get(6),
-        latin: r.get(7),
-    })
 }
 
 fn ref_row(r: &Row) -> RefRow {
@@ -941,7 +876,6 @@ impl Store for PostgresStore {
             .map(String::as_str)
             .collect();
         if !replaced.is_empty() {
-            tx.execute(&st.del_names, &[&replaced])?;
             tx.execute(&st.del_refs, &[&replaced])?;
             tx.execute(&st.del_records, &[&replaced])?;
         }
@@ -952,7 +886,6 @@ impl Store for PostgresStore {
             .filter_map(|id| written.get(id))
             .collect();
         insert_records(&mut tx, st, finals.iter().map(|r| &r.record))?;
-        insert_names(&mut tx, st, finals.iter().flat_map(|r| &r.names))?;
         insert_refs(&mut tx, st, finals.iter().flat_map(|r| &r.refs))?;
         if !log_seq.is_empty() {
             tx.execute(
@@ -1090,19 +1023,6 @@ impl Store for PostgresStore {
         Ok((rows.iter().map(record_row).collect(), total as u64))
     }
 
-    fn for_each_name(
-        &self,
-        f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        self.visit(
-            (String::new(), -1i64),
-            |c, (id, idx)| c.client.query(&c.st.names_after, &[id, idx, &PAGE]),
-            name_row,
-            |n| (n.record_id.clone(), i64::from(n.idx)),
-            f,
-        )
-    }
-
     fn for_each_ref(
         &self,
         f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>,
@@ -1205,7 +1125,6 @@ impl Store for PostgresStore {
             "SELECT (SELECT count(*) FROM log), (SELECT COALESCE(MAX(seq) + 1, 0) FROM log),
                     (SELECT count(*) FROM payloads p WHERE NOT EXISTS (SELECT 1 FROM log l WHERE l.seq = p.seq)),
                     (SELECT count(*) FROM tree), (SELECT COALESCE(MAX(idx) + 1, 0) FROM tree),
-                    (SELECT count(*) FROM names n WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = n.record_id)),
                     (SELECT count(*) FROM refs f WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.id = f.from_id)),
                     (SELECT count(*) FROM log WHERE length(leaf) <> 32),
                     (SELECT count(*) FROM tree WHERE length(hash) <> 32)",
@@ -1226,13 +1145,9 @@ impl Store for PostgresStore {
                 get(3),
                 stored_hash_count(size)
             ))
-        } else if get(5) > 0 || get(6) > 0 {
-            Some(format!(
-                "{} name rows and {} reference rows belong to no record",
-                get(5),
-                get(6)
-            ))
-        } else if get(7) > 0 || get(8) > 0 {
+        } else if get(5) > 0 {
+            Some(format!("{} reference rows belong to no record", get(5)))
+        } else if get(6) > 0 || get(7) > 0 {
             Some("a stored leaf or tree hash is not 32 bytes".to_string())
         } else {
             None

@@ -36,19 +36,6 @@ impl RecordRow {
     }
 }
 
-/// One name of a record with its search and matching forms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameRow {
-    pub record_id: String,
-    pub idx: u32,
-    pub value: String,
-    pub lang: Option<String>,
-    pub classification: String,
-    pub normalized: String,
-    pub key: String,
-    pub latin: String,
-}
-
 /// A reference from one record's field to another record.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RefRow {
@@ -60,7 +47,6 @@ pub struct RefRow {
 /// The rows one record contributes.
 pub struct Rows {
     pub record: RecordRow,
-    pub names: Vec<NameRow>,
     pub refs: Vec<RefRow>,
 }
 
@@ -68,21 +54,6 @@ pub struct Rows {
 /// projection holds exactly what the log holds.
 pub fn rows_for(record: &Record, body: &[u8], version: u64, created: u64) -> Rows {
     let body = String::from_utf8(body.to_vec()).expect("canonical JSON is UTF-8");
-    let names = record
-        .names()
-        .into_iter()
-        .enumerate()
-        .map(|(i, n)| NameRow {
-            record_id: record.id.clone(),
-            idx: i as u32,
-            value: n.value,
-            lang: n.lang,
-            classification: n.classification.as_str().to_string(),
-            normalized: n.normalized,
-            key: n.key,
-            latin: n.latin,
-        })
-        .collect();
     let mut refs: Vec<RefRow> = record
         .references
         .iter()
@@ -102,7 +73,6 @@ pub fn rows_for(record: &Record, body: &[u8], version: u64, created: u64) -> Row
             version,
             created,
         },
-        names,
         refs,
     }
 }

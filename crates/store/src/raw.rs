@@ -4,7 +4,7 @@
 //! the evidence, so they are moved, never recomputed.
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, RecordRow, RefRow};
+use crate::projection::{RecordRow, RefRow};
 
 /// How many rows one batch carries (bounded memory for any size of store).
 pub(crate) const CHUNK: usize = 5_000;
@@ -21,7 +21,6 @@ pub(crate) enum RawBatch {
     Checkpoints(Vec<(i64, String)>),
     Meta(Vec<(String, String)>),
     Records(Vec<RecordRow>),
-    Names(Vec<NameRow>),
     Refs(Vec<RefRow>),
     /// id, wrapped data key (empty once destroyed).
     RecordKeys(Vec<(String, Vec<u8>)>),

@@ -1,17 +1,20 @@
 //! The embedded backend: one SQLite file (WAL mode, fully synchronous commits).
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, RecordRow, RefRow, Rows, rows_for};
+use crate::projection::{RecordRow, RefRow, rows_for};
 use crate::raw::{Chunker, RawBatch, RawSink};
 use crate::store::{Appended, Change, Store};
 use rightsdoc_ledger::{
     Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
 };
 use rightsdoc_model::Classification;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+/// The tables. A record's current body is not copied into `records`: it is the payload of
+/// the operation that last changed it (`version`), read through [`RECORD_SELECT`], so the
+/// projection cannot differ from the log and a write stores each body once.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY, target TEXT NOT NULL, header BLOB NOT NULL, leaf BLOB NOT NULL);
@@ -20,18 +23,42 @@ CREATE TABLE IF NOT EXISTS payloads (seq INTEGER PRIMARY KEY, salt BLOB NOT NULL
 CREATE TABLE IF NOT EXISTS tree (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (id INTEGER PRIMARY KEY, size INTEGER NOT NULL, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (id TEXT PRIMARY KEY, kind TEXT NOT NULL, classification TEXT NOT NULL,
-    body TEXT NOT NULL, version INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+    version INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_kind ON records(kind, id);
 CREATE INDEX IF NOT EXISTS records_kind_class ON records(kind, classification);
-CREATE TABLE IF NOT EXISTS names (record_id TEXT NOT NULL, idx INTEGER NOT NULL, value TEXT NOT NULL, lang TEXT,
-    classification TEXT NOT NULL, normalized TEXT NOT NULL, key TEXT NOT NULL, latin TEXT NOT NULL,
-    PRIMARY KEY (record_id, idx)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS names_key ON names(key);
 CREATE TABLE IF NOT EXISTS refs (from_id TEXT NOT NULL, path TEXT NOT NULL, to_id TEXT NOT NULL,
     PRIMARY KEY (from_id, path)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_to ON refs(to_id);
 CREATE TABLE IF NOT EXISTS record_keys (id TEXT PRIMARY KEY, wrapped BLOB NOT NULL) WITHOUT ROWID;
 ";
+
+/// The columns of a [`RecordRow`], with its body from the log.
+const RECORD_SELECT: &str = "SELECT r.id, r.kind, r.classification, p.body, r.version, r.created
+    FROM records r JOIN payloads p ON p.seq = r.version";
+
+/// Brings a store written by an earlier version up to this layout, in one transaction: the
+/// records table then copied each body beside the log, and a `names` table held name forms
+/// that nothing read (search derives its own).
+fn upgrade(conn: &Connection) -> Result<(), StoreError> {
+    let old: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('records') WHERE name = 'body'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if old {
+        conn.execute_batch(
+            "BEGIN IMMEDIATE;
+             CREATE TABLE records_new (id TEXT PRIMARY KEY, kind TEXT NOT NULL, classification TEXT NOT NULL,
+                 version INTEGER NOT NULL, created INTEGER NOT NULL) WITHOUT ROWID;
+             INSERT INTO records_new SELECT id, kind, classification, version, created FROM records;
+             DROP TABLE records;
+             ALTER TABLE records_new RENAME TO records;
+             DROP TABLE IF EXISTS names;
+             COMMIT;",
+        )?;
+    }
+    Ok(())
+}
 
 pub struct SqliteStore {
     conn: Connection,
@@ -81,6 +108,7 @@ impl SqliteStore {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Deleted or overwritten bytes (a destroyed data key) are zeroed, not left in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
+        upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
         Ok(SqliteStore { conn })
     }
@@ -141,21 +169,10 @@ impl SqliteStore {
         }
         c.flush(sink)?;
         let mut c = Chunker::new(RawBatch::Records);
-        let mut stmt = tx.prepare(
-            "SELECT id, kind, classification, body, version, created FROM records ORDER BY id",
-        )?;
+        let mut stmt = tx.prepare(&format!("{RECORD_SELECT} ORDER BY r.id"))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             c.push(record_row(r)?, sink)?;
-        }
-        c.flush(sink)?;
-        let mut c = Chunker::new(RawBatch::Names);
-        let mut stmt = tx.prepare(
-            "SELECT record_id, idx, value, lang, classification, normalized, key, latin FROM names ORDER BY record_id, idx",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            c.push(name_row(r)?, sink)?;
         }
         c.flush(sink)?;
         let mut c = Chunker::new(RawBatch::Refs);
@@ -241,7 +258,6 @@ impl SqliteStore {
                         }
                     }
                 }
-                RawBatch::Names(names) => write_names(&tx, &names)?,
                 RawBatch::Refs(refs) => write_refs(&tx, &refs)?,
                 RawBatch::RecordKeys(rows) => {
                     let mut st =
@@ -268,7 +284,7 @@ impl SqliteStore {
 
 /// Reads tree hashes inside a transaction, seeing the ones this transaction has just written.
 struct TxReader<'a> {
-    tx: &'a Transaction<'a>,
+    tx: &'a Connection,
     overlay: &'a HashMap<u64, Hash>,
 }
 
@@ -301,7 +317,7 @@ impl HashReader for SqliteStore {
     }
 }
 
-fn record_version(tx: &Transaction, id: &str) -> Result<Option<u64>, rusqlite::Error> {
+fn record_version(tx: &Connection, id: &str) -> Result<Option<u64>, rusqlite::Error> {
     tx.prepare_cached("SELECT version FROM records WHERE id = ?1")?
         .query_row([id], |r| r.get::<_, i64>(0))
         .optional()
@@ -309,55 +325,31 @@ fn record_version(tx: &Transaction, id: &str) -> Result<Option<u64>, rusqlite::E
 }
 
 /// Insert a new record's row; `false` (and nothing written) when the id exists.
-fn insert_record(tx: &Transaction, r: &RecordRow) -> Result<bool, rusqlite::Error> {
+fn insert_record(tx: &Connection, r: &RecordRow) -> Result<bool, rusqlite::Error> {
     let n = tx
         .prepare_cached(
-            "INSERT INTO records (id, kind, classification, body, version, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO records (id, kind, classification, version, created)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
         )?
         .execute(params![
             r.id,
             r.kind,
             r.classification,
-            r.body,
             r.version as i64,
             r.created as i64
         ])?;
     Ok(n == 1)
 }
 
-fn stored_body(tx: &Transaction, id: &str) -> Result<Option<String>, rusqlite::Error> {
-    tx.prepare_cached("SELECT body FROM records WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()
+fn stored_body(tx: &Connection, id: &str) -> Result<Option<Vec<u8>>, rusqlite::Error> {
+    tx.prepare_cached(
+        "SELECT p.body FROM records r JOIN payloads p ON p.seq = r.version WHERE r.id = ?1",
+    )?
+    .query_row([id], |r| r.get(0))
+    .optional()
 }
 
-/// Write a record's name and reference rows.
-fn write_derived(tx: &Transaction, rows: &Rows) -> Result<(), rusqlite::Error> {
-    write_names(tx, &rows.names)?;
-    write_refs(tx, &rows.refs)
-}
-
-fn write_names(tx: &Transaction, names: &[NameRow]) -> Result<(), rusqlite::Error> {
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO names (record_id, idx, value, lang, classification, normalized, key, latin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for n in names {
-        ins.execute(params![
-            n.record_id,
-            n.idx,
-            n.value,
-            n.lang,
-            n.classification,
-            n.normalized,
-            n.key,
-            n.latin
-        ])?;
-    }
-    Ok(())
-}
-
-fn write_refs(tx: &Transaction, refs: &[RefRow]) -> Result<(), rusqlite::Error> {
+fn write_refs(tx: &Connection, refs: &[RefRow]) -> Result<(), rusqlite::Error> {
     let mut ins =
         tx.prepare_cached("INSERT INTO refs (from_id, path, to_id) VALUES (?1, ?2, ?3)")?;
     for f in refs {
@@ -366,9 +358,7 @@ fn write_refs(tx: &Transaction, refs: &[RefRow]) -> Result<(), rusqlite::Error> 
     Ok(())
 }
 
-fn remove_derived(tx: &Transaction, id: &str) -> Result<(), rusqlite::Error> {
-    tx.prepare_cached("DELETE FROM names WHERE record_id = ?1")?
-        .execute([id])?;
+fn remove_refs(tx: &Connection, id: &str) -> Result<(), rusqlite::Error> {
     tx.prepare_cached("DELETE FROM refs WHERE from_id = ?1")?
         .execute([id])?;
     Ok(())
@@ -388,19 +378,6 @@ fn referrers_in(conn: &Connection, id: &str) -> Result<Vec<RefRow>, rusqlite::Er
     .collect()
 }
 
-fn name_row(r: &rusqlite::Row) -> rusqlite::Result<NameRow> {
-    Ok(NameRow {
-        record_id: r.get(0)?,
-        idx: r.get(1)?,
-        value: r.get(2)?,
-        lang: r.get(3)?,
-        classification: r.get(4)?,
-        normalized: r.get(5)?,
-        key: r.get(6)?,
-        latin: r.get(7)?,
-    })
-}
-
 fn ref_row(r: &rusqlite::Row) -> rusqlite::Result<RefRow> {
     Ok(RefRow {
         from_id: r.get(0)?,
@@ -414,173 +391,218 @@ fn record_row(r: &rusqlite::Row) -> rusqlite::Result<RecordRow> {
         id: r.get(0)?,
         kind: r.get(1)?,
         classification: r.get(2)?,
-        body: r.get(3)?,
+        body: String::from_utf8(r.get(3)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Blob, Box::new(e))
+        })?,
         version: r.get::<_, i64>(4)? as u64,
         created: r.get::<_, i64>(5)? as u64,
     })
 }
 
-impl Store for SqliteStore {
-    fn append(&mut self, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut n: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
-            r.get::<_, i64>(0)
-        })? as u64;
-        let mut prev: Option<Hash> = tx
-            .query_row("SELECT leaf FROM log ORDER BY seq DESC LIMIT 1", [], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })
-            .optional()?
-            .and_then(|b| b.try_into().ok().map(Hash));
-        let mut overlay: HashMap<u64, Hash> = HashMap::new();
-        // Records written by this batch and still present, with their references.
-        let mut written: HashMap<String, Vec<RefRow>> = HashMap::new();
-        let mut out = Vec::with_capacity(changes.len());
+/// Runs `f` in a write transaction of its own, or in a savepoint of the bulk write in
+/// progress (so a failed append inside it undoes only itself).
+fn write<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    if conn.is_autocommit() {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    } else {
+        let sp = conn.savepoint()?;
+        let out = f(&sp)?;
+        sp.commit()?;
+        Ok(out)
+    }
+}
 
-        for change in changes {
-            let target = change.op.target.clone();
-            let action = change.op.action;
-            let sealed = change.op.seal(n, prev, Salt::random())?;
-            let body = sealed.payload.as_ref().map(|(_, body)| body.as_slice());
-            // A create learns whether its id is new from the primary key (one statement, not
-            // a lookup and an insert); edits and deletes need the current version anyway.
-            let current = match (action, &change.record, body) {
-                (Action::Create, Some(record), Some(body)) => {
-                    let row = rows_for(record, body, n, n);
-                    if insert_record(&tx, &row.record)? {
-                        write_derived(&tx, &row)?;
-                        written.insert(target.clone(), row.refs);
-                        None
-                    } else if change.skip_identical
-                        && stored_body(&tx, &target)?.as_deref() == Some(&row.record.body)
-                    {
-                        continue;
-                    } else {
-                        return Err(StoreError::Exists(target));
-                    }
-                }
-                (Action::Create, _, _) => {
-                    return Err(StoreError::Backend(format!(
-                        "create of `{target}` carries no record"
-                    )));
-                }
-                (Action::Init, _, _) => None,
-                _ => match record_version(&tx, &target)? {
-                    None => return Err(StoreError::NotFound(target)),
-                    found => found,
-                },
-            };
-            if let (Some(expected), Some(found)) = (change.expect_version, current)
-                && expected != found
-            {
-                return Err(StoreError::Conflict {
-                    id: target,
-                    expected,
-                    found,
-                });
-            }
-            match (action, &change.record, body) {
-                (Action::Edit, Some(record), Some(body)) => {
-                    let created = tx.query_row(
-                        "SELECT created FROM records WHERE id = ?1",
-                        [&target],
-                        |r| r.get::<_, i64>(0),
-                    )? as u64;
-                    let row = rows_for(record, body, n, created);
-                    tx.prepare_cached("UPDATE records SET classification = ?2, body = ?3, version = ?4 WHERE id = ?1")?
-                        .execute(params![row.record.id, row.record.classification, row.record.body, n as i64])?;
-                    remove_derived(&tx, &target)?;
-                    write_derived(&tx, &row)?;
+/// The work of [`Store::append`], inside the transaction [`write`] opened.
+fn append_in(tx: &Connection, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError> {
+    let mut n: u64 = tx.query_row("SELECT COALESCE(MAX(seq) + 1, 0) FROM log", [], |r| {
+        r.get::<_, i64>(0)
+    })? as u64;
+    let mut prev: Option<Hash> = tx
+        .query_row("SELECT leaf FROM log ORDER BY seq DESC LIMIT 1", [], |r| {
+            r.get::<_, Vec<u8>>(0)
+        })
+        .optional()?
+        .and_then(|b| b.try_into().ok().map(Hash));
+    let mut overlay: HashMap<u64, Hash> = HashMap::new();
+    // Records written by this batch and still present, with their references.
+    let mut written: HashMap<String, Vec<RefRow>> = HashMap::new();
+    let mut out = Vec::with_capacity(changes.len());
+
+    for change in changes {
+        let target = change.op.target.clone();
+        let action = change.op.action;
+        let sealed = change.op.seal(n, prev, Salt::random())?;
+        let body = sealed.payload.as_ref().map(|(_, body)| body.as_slice());
+        // A create learns whether its id is new from the primary key (one statement, not
+        // a lookup and an insert); edits and deletes need the current version anyway.
+        let current = match (action, &change.record, body) {
+            (Action::Create, Some(record), Some(body)) => {
+                let row = rows_for(record, body, n, n);
+                if insert_record(tx, &row.record)? {
+                    write_refs(tx, &row.refs)?;
                     written.insert(target.clone(), row.refs);
+                    None
+                } else if change.skip_identical
+                    && stored_body(tx, &target)?.as_deref() == Some(row.record.body.as_bytes())
+                {
+                    continue;
+                } else {
+                    return Err(StoreError::Exists(target));
                 }
-                (Action::Delete, _, _) => {
-                    let by = referrers_in(&tx, &target)?;
-                    if !by.is_empty() {
-                        let list: Vec<String> = by
-                            .iter()
-                            .take(5)
-                            .map(|r| format!("`{}` ({})", r.from_id, r.path))
-                            .collect();
-                        return Err(StoreError::StillReferenced {
-                            id: target,
-                            by: list.join(", "),
-                        });
-                    }
-                    tx.prepare_cached("DELETE FROM records WHERE id = ?1")?
-                        .execute([&target])?;
-                    remove_derived(&tx, &target)?;
-                    written.remove(&target);
-                }
-                (Action::Edit, _, _) => {
-                    return Err(StoreError::Backend(format!(
-                        "edit of `{target}` carries no record"
-                    )));
-                }
-                (Action::Create | Action::Init | Action::View | Action::Redact, _, _) => {}
             }
+            (Action::Create, _, _) => {
+                return Err(StoreError::Backend(format!(
+                    "create of `{target}` carries no record"
+                )));
+            }
+            (Action::Init, _, _) => None,
+            _ => match record_version(tx, &target)? {
+                None => return Err(StoreError::NotFound(target)),
+                found => found,
+            },
+        };
+        if let (Some(expected), Some(found)) = (change.expect_version, current)
+            && expected != found
+        {
+            return Err(StoreError::Conflict {
+                id: target,
+                expected,
+                found,
+            });
+        }
+        match (action, &change.record, body) {
+            (Action::Edit, Some(record), Some(body)) => {
+                let created = tx.query_row(
+                    "SELECT created FROM records WHERE id = ?1",
+                    [&target],
+                    |r| r.get::<_, i64>(0),
+                )? as u64;
+                let row = rows_for(record, body, n, created);
+                tx.prepare_cached(
+                    "UPDATE records SET classification = ?2, version = ?3 WHERE id = ?1",
+                )?
+                .execute(params![
+                    row.record.id,
+                    row.record.classification,
+                    n as i64
+                ])?;
+                remove_refs(tx, &target)?;
+                write_refs(tx, &row.refs)?;
+                written.insert(target.clone(), row.refs);
+            }
+            (Action::Delete, _, _) => {
+                let by = referrers_in(tx, &target)?;
+                if !by.is_empty() {
+                    let list: Vec<String> = by
+                        .iter()
+                        .take(5)
+                        .map(|r| format!("`{}` ({})", r.from_id, r.path))
+                        .collect();
+                    return Err(StoreError::StillReferenced {
+                        id: target,
+                        by: list.join(", "),
+                    });
+                }
+                tx.prepare_cached("DELETE FROM records WHERE id = ?1")?
+                    .execute([&target])?;
+                remove_refs(tx, &target)?;
+                written.remove(&target);
+            }
+            (Action::Edit, _, _) => {
+                return Err(StoreError::Backend(format!(
+                    "edit of `{target}` carries no record"
+                )));
+            }
+            (Action::Create | Action::Init | Action::View | Action::Redact, _, _) => {}
+        }
 
-            tx.prepare_cached(
-                "INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)",
-            )?
+        tx.prepare_cached("INSERT INTO log (seq, target, header, leaf) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![
                 n as i64,
                 target,
                 sealed.header_bytes,
                 &sealed.leaf.0[..]
             ])?;
-            let (salt, body) = sealed
-                .payload
-                .as_ref()
-                .expect("a fresh operation has its payload");
-            tx.prepare_cached("INSERT INTO payloads (seq, salt, body) VALUES (?1, ?2, ?3)")?
-                .execute(params![n as i64, &salt.0[..], body])?;
-            let hashes = stored_hashes_for_leaf(
-                n,
-                sealed.leaf,
-                &TxReader {
-                    tx: &tx,
-                    overlay: &overlay,
-                },
-            )?;
-            let first = stored_hash_count(n);
-            let mut ins = tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?;
-            for (i, h) in hashes.into_iter().enumerate() {
-                let idx = first + i as u64;
-                ins.execute(params![idx as i64, &h.0[..]])?;
-                overlay.insert(idx, h);
-            }
-            out.push(Appended {
-                seq: n,
-                target,
-                leaf: sealed.leaf,
-            });
-            prev = Some(sealed.leaf);
-            n += 1;
+        let (salt, body) = sealed
+            .payload
+            .as_ref()
+            .expect("a fresh operation has its payload");
+        tx.prepare_cached("INSERT INTO payloads (seq, salt, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![n as i64, &salt.0[..], body])?;
+        let hashes = stored_hashes_for_leaf(
+            n,
+            sealed.leaf,
+            &TxReader {
+                tx,
+                overlay: &overlay,
+            },
+        )?;
+        let first = stored_hash_count(n);
+        let mut ins = tx.prepare_cached("INSERT INTO tree (idx, hash) VALUES (?1, ?2)")?;
+        for (i, h) in hashes.into_iter().enumerate() {
+            let idx = first + i as u64;
+            ins.execute(params![idx as i64, &h.0[..]])?;
+            overlay.insert(idx, h);
         }
+        out.push(Appended {
+            seq: n,
+            target,
+            leaf: sealed.leaf,
+        });
+        prev = Some(sealed.leaf);
+        n += 1;
+    }
 
-        // References are checked once the whole batch is in, so a batch may refer forwards.
-        // Most point at a few shared records (places, lists, sources): each is looked up once.
-        let mut present: HashSet<&str> = HashSet::new();
-        for refs in written.values() {
-            for r in refs {
-                let target = r.to_id.as_str();
-                if written.contains_key(target) || present.contains(target) {
-                    continue;
-                }
-                if record_version(&tx, target)?.is_none() {
-                    return Err(StoreError::Dangling {
-                        from: r.from_id.clone(),
-                        path: r.path.clone(),
-                        target: r.to_id.clone(),
-                    });
-                }
-                present.insert(target);
+    // References are checked once the whole batch is in, so a batch may refer forwards.
+    // Most point at a few shared records (places, lists, sources): each is looked up once.
+    let mut present: HashSet<&str> = HashSet::new();
+    for refs in written.values() {
+        for r in refs {
+            let target = r.to_id.as_str();
+            if written.contains_key(target) || present.contains(target) {
+                continue;
             }
+            if record_version(tx, target)?.is_none() {
+                return Err(StoreError::Dangling {
+                    from: r.from_id.clone(),
+                    path: r.path.clone(),
+                    target: r.to_id.clone(),
+                });
+            }
+            present.insert(target);
         }
-        tx.commit()?;
-        Ok(out)
+    }
+    Ok(out)
+}
+
+impl Store for SqliteStore {
+    fn append(&mut self, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError> {
+        write(&mut self.conn, |tx| append_in(tx, changes))
+    }
+
+    fn begin_bulk(&mut self) -> Result<bool, StoreError> {
+        if !self.conn.is_autocommit() {
+            return Err(StoreError::Backend(
+                "a bulk write is already in progress on this store".into(),
+            ));
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(true)
+    }
+
+    fn end_bulk(&mut self, commit: bool) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            return Err(StoreError::Backend("no bulk write is in progress".into()));
+        }
+        self.conn
+            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        Ok(())
     }
 
     fn root(&self, size: u64) -> Result<Hash, StoreError> {
@@ -656,7 +678,7 @@ impl Store for SqliteStore {
     fn record(&self, id: &str) -> Result<Option<RecordRow>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT id, kind, classification, body, version, created FROM records WHERE id = ?1")?
+            .prepare_cached(&format!("{RECORD_SELECT} WHERE r.id = ?1"))?
             .query_row([id], record_row)
             .optional()?)
     }
@@ -666,8 +688,8 @@ impl Store for SqliteStore {
         kind: Option<&str>,
         f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let sql = "SELECT id, kind, classification, body, version, created FROM records WHERE (?1 IS NULL OR kind = ?1) ORDER BY id";
-        let mut stmt = self.conn.prepare_cached(sql)?;
+        let sql = format!("{RECORD_SELECT} WHERE (?1 IS NULL OR r.kind = ?1) ORDER BY r.id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         for row in stmt.query_map([kind], record_row)? {
             f(row?)?;
         }
@@ -696,8 +718,8 @@ impl Store for SqliteStore {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, kind, classification, body, version, created FROM records
-             WHERE kind = ?1 AND classification IN ({allowed}) ORDER BY id LIMIT ?2 OFFSET ?3"
+            "{RECORD_SELECT} WHERE r.kind = ?1 AND r.classification IN ({allowed})
+             ORDER BY r.id LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = stmt
             .query_map(
@@ -710,20 +732,6 @@ impl Store for SqliteStore {
             )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok((rows, total as u64))
-    }
-
-    fn for_each_name(
-        &self,
-        f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT record_id, idx, value, lang, classification, normalized, key, latin FROM names ORDER BY record_id, idx",
-        )?;
-        let rows = stmt.query_map([], name_row)?;
-        for row in rows {
-            f(row?)?;
-        }
-        Ok(())
     }
 
     fn for_each_ref(
@@ -813,19 +821,17 @@ impl Store for SqliteStore {
     }
 
     fn insert_record_key(&mut self, id: &str, wrapped: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO record_keys (id, wrapped) VALUES (?1, ?2)",
-            params![id, wrapped],
-        )?;
-        let stored: Vec<u8> =
-            tx.query_row("SELECT wrapped FROM record_keys WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?;
-        tx.commit()?;
-        Ok(stored)
+        write(&mut self.conn, |tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO record_keys (id, wrapped) VALUES (?1, ?2)",
+                params![id, wrapped],
+            )?;
+            Ok(
+                tx.query_row("SELECT wrapped FROM record_keys WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
     }
 
     fn destroy_record_key(&mut self, id: &str) -> Result<bool, StoreError> {

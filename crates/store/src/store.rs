@@ -1,5 +1,5 @@
 use crate::error::StoreError;
-use crate::projection::{NameRow, RecordRow, RefRow};
+use crate::projection::{RecordRow, RefRow};
 use rightsdoc_ledger::{Hash, HashReader, Operation, SealedOp};
 use rightsdoc_model::Record;
 
@@ -40,6 +40,20 @@ pub trait Store: HashReader + Send {
     /// are allowed).
     fn append(&mut self, changes: Vec<Change>) -> Result<Vec<Appended>, StoreError>;
 
+    /// Starts a bulk write: the appends (and data keys) until [`Store::end_bulk`] are one
+    /// transaction, committed or discarded together, so a large import is all or nothing
+    /// without reading its file twice. Other writers wait meanwhile. Returns `false` when
+    /// the backend has no bulk writes; each append then commits by itself.
+    fn begin_bulk(&mut self) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+    /// Ends a bulk write begun by [`Store::begin_bulk`]: commits it, or discards everything
+    /// it wrote when `commit` is false.
+    fn end_bulk(&mut self, commit: bool) -> Result<(), StoreError> {
+        let _ = commit;
+        Ok(())
+    }
+
     /// Root hash of the first `size` operations.
     fn root(&self, size: u64) -> Result<Hash, StoreError>;
     /// Number of operations in the log.
@@ -66,10 +80,6 @@ pub trait Store: HashReader + Send {
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<RecordRow>, u64), StoreError>;
-    fn for_each_name(
-        &self,
-        f: &mut dyn FnMut(NameRow) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError>;
     fn for_each_ref(
         &self,
         f: &mut dyn FnMut(RefRow) -> Result<(), StoreError>,

@@ -3,7 +3,7 @@
 //! to compare them row by row. The first problem found is named.
 
 use crate::error::StoreError;
-use crate::projection::{NameRow, Rebuilt, RefRow};
+use crate::projection::{Rebuilt, RefRow};
 use crate::store::Store;
 use rightsdoc_ledger::{
     Action, Hash, MemoryTree, Verifier, check_consistency, prove_consistency, root_hash,
@@ -176,13 +176,6 @@ pub fn verify(
             missing.record.id
         ));
     }
-    let want_names: Vec<&NameRow> = rebuilt.records.values().flat_map(|r| &r.names).collect();
-    compare_rows(
-        "names",
-        &want_names,
-        |f| store.for_each_name(f),
-        |n| format!("name {} of `{}`", n.idx, n.record_id),
-    )?;
     let mut want_refs: Vec<&RefRow> = rebuilt.records.values().flat_map(|r| &r.refs).collect();
     want_refs.sort();
     compare_rows(

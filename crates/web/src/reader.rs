@@ -78,7 +78,10 @@ impl Library {
         records: Vec<rightsdoc_model::Record>,
         context: &str,
     ) -> Result<(), ArchiveError> {
-        Archive::open(&self.dir, user)?.add_imported(records, context)
+        // The server's index catches up from the log at the next search.
+        Archive::open(&self.dir, user)?
+            .add_imported(records, context)
+            .map(drop)
     }
 
     /// Apply a merge patch to a record as `user`.

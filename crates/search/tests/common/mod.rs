@@ -44,7 +44,7 @@ pub const CANARY_RESTRICTED_RELIGION: &str = "Quxrestreligion";
 /// A list id a person is on only in a confidential entry: a facet value, not text.
 pub const CANARY_CONFIDENTIAL_LIST: &str = "lst_quxconflist";
 
-fn records() -> Vec<Value> {
+pub fn records() -> Vec<Value> {
     vec![
         json!({"kind": "place", "id": "plc_evin", "names": ["Evin Prison", "زندان اوین"],
                "place_type": "prison"}),
