@@ -81,6 +81,15 @@ pub struct HistoryEntry {
     pub redacted: bool,
 }
 
+/// What [`Archive::create`] did.
+#[derive(Debug, Clone)]
+pub struct Created {
+    /// The record as stored.
+    pub record: Record,
+    /// Written now; false when the same record was there already.
+    pub new: bool,
+}
+
 pub struct Archive {
     dir: PathBuf,
     origin: String,
@@ -447,12 +456,12 @@ impl Archive {
     /// [`Archive::add_many`] for records validated already (an importer validates every row
     /// to report on it; doing it twice would be a third of the import's work).
     pub fn add_records(&mut self, records: Vec<Record>, context: &str) -> Result<(), ArchiveError> {
-        self.create(records, context, false).map(drop)
+        self.create_many(records, context, false).map(drop)
     }
 
     /// Creates `records` in one append; with `keep`, returns each record written (as stored,
     /// sealed) with its operation's number, for a caller that indexes them itself.
-    fn create(
+    fn create_many(
         &mut self,
         mut records: Vec<Record>,
         context: &str,
@@ -461,18 +470,7 @@ impl Archive {
         crate::evidence::inherit_classification(self.store.as_ref(), &mut records)?;
         let changes: Vec<Change> = records
             .into_iter()
-            .map(|record| Change {
-                op: Operation::now(
-                    &self.actor,
-                    Action::Create,
-                    record.kind.as_str(),
-                    &record.id,
-                    Value::Object(record.body.clone()),
-                ),
-                record: Some(record),
-                expect_version: None,
-                skip_identical: true,
-            })
+            .map(|record| self.creation(record, true))
             .collect();
         if changes.is_empty() {
             return Ok(Vec::new());
@@ -500,6 +498,65 @@ impl Archive {
         Ok(written)
     }
 
+    /// Create one record, safe to retry: when a record with its id exists already with the
+    /// same content (a client that did not hear the first answer sends it again), nothing is
+    /// written and [`Created::new`] is false; different content under that id is refused
+    /// with [`StoreError::Exists`](rightsdoc_store::StoreError::Exists). Concurrent creates of
+    /// one id write it once.
+    pub fn create(&mut self, input: Value) -> Result<Created, ArchiveError> {
+        let mut record = validate(input).map_err(ArchiveError::invalid(""))?;
+        crate::evidence::inherit_classification(
+            self.store.as_ref(),
+            std::slice::from_mut(&mut record),
+        )?;
+        if let Some(created) = self.already_created(&record)? {
+            return Ok(created);
+        }
+        // Compared above, on opened values, rather than by the store on stored ones.
+        let change = self.creation(record.clone(), false);
+        match self.append(vec![change]) {
+            Ok(_) => Ok(Created { record, new: true }),
+            // Another writer created it between the check and the write.
+            Err(ArchiveError::Store(rightsdoc_store::StoreError::Exists(id))) => self
+                .already_created(&record)?
+                .ok_or(rightsdoc_store::StoreError::Exists(id).into()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The operation that creates `record`; with `skip_identical`, the store leaves out a
+    /// create of a record already stored as it is.
+    fn creation(&self, record: Record, skip_identical: bool) -> Change {
+        Change {
+            op: Operation::now(
+                &self.actor,
+                Action::Create,
+                record.kind.as_str(),
+                &record.id,
+                Value::Object(record.body.clone()),
+            ),
+            record: Some(record),
+            expect_version: None,
+            skip_identical,
+        }
+    }
+
+    /// `Some` when `record`'s id is taken by a record with the same content; an error when it
+    /// is taken by another; `None` when it is free.
+    fn already_created(&self, record: &Record) -> Result<Option<Created>, ArchiveError> {
+        let Some(row) = self.store.record(&record.id)? else {
+            return Ok(None);
+        };
+        let stored = self.opened(&row)?;
+        if stored.body != record.body {
+            return Err(rightsdoc_store::StoreError::Exists(record.id.clone()).into());
+        }
+        Ok(Some(Created {
+            record: stored,
+            new: false,
+        }))
+    }
+
     /// Write one chunk of an import: [`Archive::add_records`], except that a list record the
     /// importer made from a list name may exist already (an earlier file named the same list)
     /// and is then left as it is. Returns the records written with their operation numbers
@@ -515,7 +572,7 @@ impl Archive {
                 keep.push(r);
             }
         }
-        self.create(keep, context, true)
+        self.create_many(keep, context, true)
     }
 
     /// Starts a bulk write (see [`rightsdoc_store::Store::begin_bulk`]): what is added until
@@ -533,10 +590,19 @@ impl Archive {
 
     /// Apply an RFC 7396 merge patch to a record.
     pub fn edit(&mut self, id: &str, patch: &Value) -> Result<Record, ArchiveError> {
-        let row = self
-            .store
-            .record(id)?
-            .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        self.edit_if(id, patch, None)
+    }
+
+    /// [`Archive::edit`], only if the record is still at version `expect` (when given):
+    /// otherwise [`StoreError::Conflict`](rightsdoc_store::StoreError::Conflict), so an edit
+    /// made from a stale copy never overwrites what another writer changed since.
+    pub fn edit_if(
+        &mut self,
+        id: &str,
+        patch: &Value,
+        expect: Option<u64>,
+    ) -> Result<Record, ArchiveError> {
+        let row = self.current(id, expect)?;
         let before = self.opened(&row)?;
         let mut record = before
             .clone()
@@ -570,10 +636,17 @@ impl Archive {
 
     /// Withdraw a record from the current state (its history stays in the log).
     pub fn delete(&mut self, id: &str, reason: &str) -> Result<(), ArchiveError> {
-        let row = self
-            .store
-            .record(id)?
-            .ok_or_else(|| rightsdoc_store::StoreError::NotFound(id.to_string()))?;
+        self.delete_if(id, reason, None)
+    }
+
+    /// [`Archive::delete`], only if the record is still at version `expect` (when given).
+    pub fn delete_if(
+        &mut self,
+        id: &str,
+        reason: &str,
+        expect: Option<u64>,
+    ) -> Result<(), ArchiveError> {
+        let row = self.current(id, expect)?;
         let op = Operation::now(
             &self.actor,
             Action::Delete,
@@ -588,6 +661,29 @@ impl Archive {
             skip_identical: false,
         }])?;
         Ok(())
+    }
+
+    /// The stored row of `id`, refused when absent or when it is not at version `expect`. The
+    /// write that follows expects the version read here, so a change in between is caught too.
+    fn current(
+        &self,
+        id: &str,
+        expect: Option<u64>,
+    ) -> Result<rightsdoc_store::RecordRow, ArchiveError> {
+        use rightsdoc_store::StoreError;
+        let row = self
+            .store
+            .record(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        match expect {
+            Some(expected) if expected != row.version => Err(StoreError::Conflict {
+                id: id.to_string(),
+                expected,
+                found: row.version,
+            }
+            .into()),
+            _ => Ok(row),
+        }
     }
 
     /// Log that this handle's actor read record `id` (which holds confidential values)
@@ -828,8 +924,20 @@ impl Archive {
         id: &str,
         clearance: Classification,
     ) -> Result<Option<Value>, ArchiveError> {
+        Ok(self.get_visible_versioned(id, clearance)?.map(|(v, _)| v))
+    }
+
+    /// [`Archive::get_visible`] with the record's version (the sequence number of the last
+    /// operation that changed it), for an edit that must not overwrite a newer one.
+    pub fn get_visible_versioned(
+        &self,
+        id: &str,
+        clearance: Classification,
+    ) -> Result<Option<(Value, u64)>, ArchiveError> {
         match self.store.record(id)? {
-            Some(row) => self.as_seen(id, row.json(), clearance),
+            Some(row) => Ok(self
+                .as_seen(id, row.json(), clearance)?
+                .map(|v| (v, row.version))),
             None => Ok(None),
         }
     }

@@ -19,7 +19,7 @@ mod keys;
 mod seal;
 mod sealed_blob;
 
-pub use archive::{Archive, HistoryEntry, InitOptions, Written};
+pub use archive::{Archive, Created, HistoryEntry, InitOptions, Written};
 pub use backup::BackupManifest;
 pub use error::ArchiveError;
 pub use evidence::{ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput};

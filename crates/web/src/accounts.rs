@@ -63,6 +63,11 @@ impl Role {
         }
     }
 
+    /// Editors and admins write records.
+    pub fn writes(self) -> bool {
+        matches!(self, Role::Admin | Role::Editor)
+    }
+
     /// Roles that can change or see everything must prove a second factor.
     pub fn needs_totp(self) -> bool {
         matches!(self, Role::Admin | Role::Editor)
@@ -74,6 +79,15 @@ impl Role {
 pub struct User {
     pub name: String,
     pub role: Role,
+}
+
+/// A live session or API token, as a request presents it.
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub user: User,
+    pub csrf: String,
+    /// An API token (`rightsdoc user token`), not a browser's session.
+    pub api: bool,
 }
 
 /// A session opened by a login: the token goes into the cookie, the CSRF token into forms.
@@ -285,7 +299,7 @@ impl Accounts {
     }
 
     /// The user and CSRF token of a live session or API token; ends sessions that timed out.
-    pub fn session(&self, token: &str) -> Result<Option<(User, String)>, AccountError> {
+    pub fn session(&self, token: &str) -> Result<Option<Live>, AccountError> {
         let db = self.db();
         let hash = token_hash(token);
         let row: Option<(String, String, i64, i64, bool, String)> = db
@@ -322,7 +336,11 @@ impl Accounts {
                 params![hash, t as i64],
             )?;
         }
-        Ok(Role::parse(&role).map(|role| (User { name, role }, csrf)))
+        Ok(Role::parse(&role).map(|role| Live {
+            user: User { name, role },
+            csrf,
+            api,
+        }))
     }
 
     pub fn logout(&self, token: &str) -> Result<(), AccountError> {
@@ -341,5 +359,24 @@ impl Accounts {
             params![token_hash(token), secs as i64],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write is a merge patch on the whole stored record and a refusal names what is
+    /// stored, so a role that writes without seeing everything could overwrite or learn
+    /// values above its clearance.
+    #[test]
+    fn every_role_that_writes_is_cleared_for_everything_and_proves_a_second_factor() {
+        for role in [Role::Admin, Role::Editor, Role::Researcher, Role::Viewer] {
+            if role.writes() {
+                assert_eq!(role.clearance(), Classification::Confidential, "{role:?}");
+                assert!(role.needs_totp(), "{role:?}");
+            }
+        }
+        assert!(!Role::Researcher.writes() && !Role::Viewer.writes());
     }
 }

@@ -1,13 +1,19 @@
 //! The JSON API under `/api/v1`: records, history, search, statistics and export, all read
-//! through the visitor's [`Reader`](crate::reader::Reader).
+//! through the visitor's [`Reader`](crate::reader::Reader); records written by API tokens of
+//! editors and admins ([`write`]). Errors are problem details ([`problem`]).
+
+mod problem;
+mod write;
 
 use crate::AppState;
 use crate::error::WebError;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::get;
+use problem::ApiError;
 use rightsdoc_model::Kind;
 use rightsdoc_search::{Facet, SearchQuery};
 use rightsdoc_stats::{By, Filter, stats};
@@ -25,9 +31,11 @@ const MAX_LIMIT: usize = 1000;
         title = "rightsdoc API",
         description = "Records, history, search, statistics and export of a rightsdoc archive. \
 Every answer shows only what the caller's clearance permits: anonymous callers see public \
-records; send `Authorization: Bearer TOKEN` (from `rightsdoc user token NAME`) to read as a user."
+records; send `Authorization: Bearer TOKEN` (from `rightsdoc user token NAME`) to read as a user. \
+Editors and admins create, edit and delete records with their tokens; every write is in the \
+archive's log under their name. Errors are RFC 9457 problem details."
     ),
-    paths(record, history, list, search, statistics, export),
+    paths(record, history, list, search, statistics, export, write::create, write::edit, write::delete),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -51,8 +59,11 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/records", get(list))
-        .route("/api/v1/records/{id}", get(record))
+        .route("/api/v1/records", get(list).post(write::create))
+        .route(
+            "/api/v1/records/{id}",
+            get(record).patch(write::edit).delete(write::delete),
+        )
         .route("/api/v1/records/{id}/history", get(history))
         .route("/api/v1/search", get(search))
         .route("/api/v1/stats", get(statistics))
@@ -64,8 +75,8 @@ type Params = Query<HashMap<String, String>>;
 /// Archive work off the async threads, answered as JSON.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
-) -> Result<Json<T>, WebError> {
-    crate::pages::blocking(f).await.map(Json)
+) -> Result<Json<T>, ApiError> {
+    Ok(crate::pages::blocking(f).await.map(Json)?)
 }
 
 fn number(params: &HashMap<String, String>, key: &str, default: usize) -> Result<usize, WebError> {
@@ -87,20 +98,26 @@ fn kind_param(params: &HashMap<String, String>) -> Result<Option<Kind>, WebError
 
 /// One record, as the caller's clearance shows it.
 ///
-/// Opening a record that holds confidential values is logged (who saw what, when).
+/// Opening a record that holds confidential values is logged (who saw what, when). The ETag
+/// is the record's version: send it as `If-Match` with an edit.
 #[utoipa::path(get, path = "/api/v1/records/{id}", tag = "records",
     params(("id" = String, Path, description = "record id, e.g. psn_…")),
-    responses((status = 200, description = "the record, redacted to the caller's clearance", body = Object),
-        (status = 404, description = "no such record, or not visible to the caller")),
+    responses((status = 200, description = "the record, redacted to the caller's clearance", body = Object,
+            headers(("ETag" = String, description = "its version, for If-Match"))),
+        (status = 404, description = "no such record, or not visible to the caller", body = problem::Problem)),
     security((), ("token" = [])))]
 async fn record(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Response, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
-    blocking(move || reader.open(&id, "api")?.ok_or(WebError::NotFound)).await
+    let (shown, version) = crate::pages::blocking(move || {
+        reader.open_versioned(&id, "api")?.ok_or(WebError::NotFound)
+    })
+    .await?;
+    Ok(write::answer(StatusCode::OK, shown, version))
 }
 
 /// Every operation on a record, each version as the caller's clearance shows it.
@@ -113,7 +130,7 @@ async fn history(
     State(app): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Value>, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     blocking(move || {
@@ -135,7 +152,7 @@ async fn list(
     State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Value>, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let kind = kind_param(&params)?
@@ -166,7 +183,7 @@ async fn search(
     State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Value>, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let mut q = SearchQuery::new(params.get("q").cloned().unwrap_or_default());
@@ -191,7 +208,7 @@ async fn statistics(
     State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Value>, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let by = By::parse(params.get("by").map_or("year", String::as_str))?;
@@ -220,7 +237,7 @@ async fn export(
     State(app): State<AppState>,
     Query(params): Params,
     headers: HeaderMap,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Value>, ApiError> {
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let kinds: Vec<Kind> = match kind_param(&params)? {

@@ -27,6 +27,16 @@ pub enum WebError {
     /// The archive refused a record: the field (JSON path) and why.
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    /// A write that would contradict what is stored (an id taken by another record, a record
+    /// others still refer to, a change made meanwhile): why, in words for the writer.
+    #[error("{0}")]
+    Conflict(String),
+    /// An edit made from a copy older than the stored record (`If-Match`): the current version.
+    #[error("the record changed since it was read (now at version {found})")]
+    Stale { found: u64 },
+    /// An API write without an API token (`invalid`: the token is unknown or withdrawn).
+    #[error("an API token is needed")]
+    NeedsToken { invalid: bool },
     #[error(transparent)]
     Accounts(#[from] crate::accounts::AccountError),
     #[error("the request was cancelled")]
@@ -53,6 +63,7 @@ impl IntoResponse for WebError {
             ),
             // Stats errors are about the question asked (an unknown dimension), not the data.
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
+            WebError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
             WebError::Stats(e) => (StatusCode::BAD_REQUEST, e.to_string()),
             other => {
                 eprintln!("rightsdoc serve: {other}");

@@ -359,22 +359,22 @@ fn saved_or_refused(
     (action, heading): (String, String),
     inputs: impl FnOnce() -> Vec<Input>,
 ) -> Result<Response, WebError> {
-    match saved {
-        Ok(id) => Ok(Redirect::to(&href(&id)).into_response()),
-        Err(WebError::Invalid { path, message }) => {
-            let (inputs, error) = refused(inputs(), &path, &message);
-            render_form(
-                visitor,
-                lang,
-                &HashMap::new(),
-                action,
-                heading,
-                inputs,
-                error,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let (path, message) = match saved {
+        Ok(id) => return Ok(Redirect::to(&href(&id)).into_response()),
+        Err(WebError::Invalid { path, message }) => (path, message),
+        Err(WebError::Conflict(message)) => (String::new(), message),
+        Err(e) => return Err(e),
+    };
+    let (inputs, error) = refused(inputs(), &path, &message);
+    render_form(
+        visitor,
+        lang,
+        &HashMap::new(),
+        action,
+        heading,
+        inputs,
+        error,
+    )
 }
 
 fn kind_of(name: &str) -> Result<Kind, WebError> {
@@ -480,7 +480,7 @@ async fn update(
     let patch = record_from(kind, &form, Some(&record));
     let writer = app.library.clone();
     let target = id.clone();
-    let saved = blocking(move || writer.edit(&user, &target, &patch).map(|()| target)).await;
+    let saved = blocking(move || writer.edit(&user, &target, &patch, None).map(|()| target)).await;
     saved_or_refused(
         saved,
         &visitor,

@@ -821,9 +821,15 @@ mod tests {
     fn every_interface_text_is_in_both_languages() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut keys = std::collections::BTreeSet::new();
-        for folder in ["templates", "src"] {
-            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
-                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let mut folders = vec![root.join("templates"), root.join("src")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(path).unwrap();
                 for piece in text.split(".t(\"").skip(1) {
                     if let Some((key, _)) = piece.split_once('"') {
                         keys.insert(key.to_string());

@@ -71,6 +71,14 @@ impl Library {
         Ok(archive.add(value).map_err(refusal)?.id)
     }
 
+    /// Create a record as `user`, safe to retry (see [`Archive::create`]): its id, and
+    /// whether it was written now rather than found already there with the same content.
+    pub fn create(&self, user: &str, value: Value) -> Result<(String, bool), WebError> {
+        let mut archive = Archive::open(&self.dir, user)?;
+        let created = archive.create(value).map_err(refusal)?;
+        Ok((created.record.id, created.new))
+    }
+
     /// Write one chunk of an import as `user`.
     pub fn add_imported(
         &self,
@@ -84,11 +92,35 @@ impl Library {
             .map(drop)
     }
 
-    /// Apply a merge patch to a record as `user`.
-    pub fn edit(&self, user: &str, id: &str, patch: &Value) -> Result<(), WebError> {
+    /// Apply a merge patch to a record as `user`; with `expect`, only if the record is still
+    /// at that version ([`WebError::Stale`] otherwise).
+    pub fn edit(
+        &self,
+        user: &str,
+        id: &str,
+        patch: &Value,
+        expect: Option<u64>,
+    ) -> Result<(), WebError> {
         let mut archive = Archive::open(&self.dir, user)?;
-        archive.edit(id, patch).map_err(refusal)?;
+        archive
+            .edit_if(id, patch, expect)
+            .map_err(|e| stale_or_refusal(e, expect))?;
         Ok(())
+    }
+
+    /// Delete a record as `user`, with the reason the log keeps; with `expect`, only if the
+    /// record is still at that version.
+    pub fn delete(
+        &self,
+        user: &str,
+        id: &str,
+        reason: &str,
+        expect: Option<u64>,
+    ) -> Result<(), WebError> {
+        let mut archive = Archive::open(&self.dir, user)?;
+        archive
+            .delete_if(id, reason, expect)
+            .map_err(|e| stale_or_refusal(e, expect))
     }
 
     /// Store an evidence file as `user` (the caller checked the user may write): the bytes
@@ -109,17 +141,7 @@ impl Library {
         })?;
         let mut bytes = std::io::BufReader::with_capacity(256 * 1024, file);
         let mut archive = Archive::open(&self.dir, user)?;
-        archive
-            .add_evidence(&mut bytes, input)
-            .map_err(|e| match e {
-                // What the archive refuses before storing (a source that is not there) is
-                // said in words meant for the person who asked.
-                ArchiveError::Other(message) => WebError::Invalid {
-                    path: String::new(),
-                    message,
-                },
-                other => refusal(other),
-            })
+        archive.add_evidence(&mut bytes, input).map_err(refusal)
     }
 
     /// An unnamed temporary file for an upload on its way in, in the archive's own folder
@@ -205,15 +227,30 @@ impl Reader {
         let Some(v) = self.record(id)? else {
             return Ok(None);
         };
+        self.audit(id, via, &v)?;
+        Ok(Some(v))
+    }
+
+    /// Log the view of `v` when it shows confidential values.
+    fn audit(&self, id: &str, via: &str, v: &Value) -> Result<(), WebError> {
         // Only a signed-in user cleared for confidential values can be shown one; everyone
         // else skips the comparison (record reads are the server's hottest path).
         if let Some(user) = &self.audit_as
             && self.viewer.clearance == Classification::Confidential
-            && redact(v.clone(), Classification::Restricted).as_ref() != Some(&v)
+            && redact(v.clone(), Classification::Restricted).as_ref() != Some(v)
         {
             Archive::open(&self.library.dir, user)?.record_view(id, via)?;
         }
-        Ok(Some(v))
+        Ok(())
+    }
+
+    /// [`Reader::open`] with the record's version (for an ETag).
+    pub fn open_versioned(&self, id: &str, via: &str) -> Result<Option<(Value, u64)>, WebError> {
+        let Some((v, version)) = self.record_versioned(id)? else {
+            return Ok(None);
+        };
+        self.audit(id, via, &v)?;
+        Ok(Some((v, version)))
     }
 
     /// A record as the viewer may see it; `None` when it is absent or above their clearance
@@ -222,6 +259,14 @@ impl Reader {
         let clearance = self.viewer.clearance;
         self.library
             .with_archive(|a| Ok(a.get_visible(id, clearance)?))
+    }
+
+    /// [`Reader::record`] with its version: the sequence number of the operation that last
+    /// changed it.
+    pub fn record_versioned(&self, id: &str) -> Result<Option<(Value, u64)>, WebError> {
+        let clearance = self.viewer.clearance;
+        self.library
+            .with_archive(|a| Ok(a.get_visible_versioned(id, clearance)?))
     }
 
     /// Labels of the records `ids` the viewer may see (a reference to a hidden record gets
@@ -451,7 +496,8 @@ impl Reader {
     }
 }
 
-/// Why the archive refused a write, as a form shows it: the field at fault and the reason.
+/// Why the archive refused a write: the field at fault and the reason, or what the write
+/// contradicts.
 fn refusal(e: ArchiveError) -> WebError {
     use rightsdoc_store::StoreError;
     match e {
@@ -463,13 +509,33 @@ fn refusal(e: ArchiveError) -> WebError {
             path,
             message: format!("there is no record `{target}` in this archive"),
         },
+        ArchiveError::Store(StoreError::NotFound(_)) => WebError::NotFound,
+        ArchiveError::Store(StoreError::Exists(id)) => WebError::Conflict(format!(
+            "`{id}` already exists with different content; to change it, edit it (PATCH /api/v1/records/{id})"
+        )),
         ArchiveError::Store(
             e @ (StoreError::Conflict { .. } | StoreError::StillReferenced { .. }),
-        ) => WebError::Invalid {
+        ) => WebError::Conflict(e.to_string()),
+        // What the archive refuses in words (a file fact edited, a shredded record given
+        // secrets again) is meant for the writer.
+        ArchiveError::Other(message) => WebError::Invalid {
             path: String::new(),
-            message: e.to_string(),
+            message,
         },
         other => WebError::Archive(other),
+    }
+}
+
+/// [`refusal`], except that a write made from a stale version (`expect`) is
+/// [`WebError::Stale`].
+fn stale_or_refusal(e: ArchiveError, expect: Option<u64>) -> WebError {
+    match e {
+        ArchiveError::Store(rightsdoc_store::StoreError::Conflict { found, .. })
+            if expect.is_some() =>
+        {
+            WebError::Stale { found }
+        }
+        other => refusal(other),
     }
 }
 

@@ -214,6 +214,6 @@ async fn decide(
         return Err(WebError::NotFound);
     }
     let writer = app.library.clone();
-    blocking(move || writer.edit(&user, &id, &json!({"decision": decision}))).await?;
+    blocking(move || writer.edit(&user, &id, &json!({"decision": decision}), None)).await?;
     Ok(Redirect::to("/review").into_response())
 }

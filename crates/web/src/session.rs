@@ -6,7 +6,7 @@
 //! CSRF token; the login form, before any session, a double-submit token. Failed logins are
 //! limited per user name.
 
-use crate::accounts::{Accounts, Role, User};
+use crate::accounts::{Accounts, User};
 use crate::error::WebError;
 use crate::i18n::Lang;
 use crate::pages::{Page, blocking, html, language};
@@ -60,11 +60,21 @@ impl Visitor {
         csrf: None,
     };
 
-    /// Editors and admins write records; everyone else only reads.
+    fn signed_in(user: User, csrf: Option<String>) -> Visitor {
+        Visitor {
+            viewer: Viewer {
+                clearance: user.role.clearance(),
+            },
+            user: Some(user),
+            csrf,
+        }
+    }
+
+    /// Editors and admins write records; everyone else only reads. A writer must be cleared
+    /// for everything: an edit is a merge patch on the whole stored record, and a refused
+    /// write names what is stored.
     pub fn can_write(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| matches!(u.role, Role::Admin | Role::Editor))
+        self.user.as_ref().is_some_and(|u| u.role.writes())
     }
 
     /// The name to log a write under, or why this visitor may not write.
@@ -88,28 +98,29 @@ impl App {
 
     /// The visitor of a request: a session cookie or a bearer token, else anonymous.
     pub fn visitor(&self, headers: &HeaderMap) -> Visitor {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let (token, browser) = match (bearer, cookie(headers, SESSION_COOKIE)) {
-            (Some(t), _) => (t.trim().to_string(), false),
+        let (token, browser) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+            (Some(t), _) => (t, false),
             (None, Some(c)) => (c, true),
             (None, None) => return Visitor::ANONYMOUS,
         };
         match self.accounts.session(&token) {
-            Ok(Some((user, csrf))) => Visitor {
-                viewer: Viewer {
-                    clearance: user.role.clearance(),
-                },
-                user: Some(user),
-                csrf: browser.then_some(csrf),
-            },
+            Ok(Some(live)) => Visitor::signed_in(live.user, browser.then_some(live.csrf)),
             Ok(None) => Visitor::ANONYMOUS,
             Err(e) => {
                 eprintln!("rightsdoc serve: sessions: {e}");
                 Visitor::ANONYMOUS
             }
+        }
+    }
+
+    /// The visitor of an API request that changes something: only an API token counts. A
+    /// browser's session cookie is ignored, since such requests carry no CSRF token and a
+    /// page of another site could send them with the cookie.
+    pub fn token_visitor(&self, headers: &HeaderMap) -> Result<Visitor, WebError> {
+        let token = bearer(headers).ok_or(WebError::NeedsToken { invalid: false })?;
+        match self.accounts.session(&token)? {
+            Some(live) if live.api => Ok(Visitor::signed_in(live.user, None)),
+            _ => Err(WebError::NeedsToken { invalid: true }),
         }
     }
 
@@ -142,6 +153,15 @@ impl App {
             failures.entry(key).or_default().push(Instant::now());
         }
     }
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
 }
 
 /// A cookie's value from the request.

@@ -370,6 +370,136 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
     assert_eq!(table["total"], 1, "{table}");
 }
 
+/// A JSON write through the API with an API token.
+async fn api_write(
+    app: &axum::Router,
+    method: axum::http::Method,
+    uri: &str,
+    token: Option<&str>,
+    if_match: Option<&str>,
+    body: &Value,
+) -> Answer {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    if let Some(m) = if_match {
+        req = req.header(header::IF_MATCH, m);
+    }
+    send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+#[tokio::test]
+async fn no_api_write_answer_shows_any_role_more_than_its_clearance() {
+    use axum::http::Method;
+    let f = fixture();
+    let token = |name: &str| Some(f.accounts.accounts.add_token(name, "tests").unwrap());
+    let roles: [(&str, Option<String>, Classification); 4] = [
+        ("anonymous", None, Classification::Public),
+        ("viewer", token("vera"), Classification::Public),
+        ("researcher", token("rana"), Classification::Restricted),
+        ("admin", token("admin"), Classification::Confidential),
+    ];
+    // Writes that the archive refuses, aimed at records holding canaries and at one that does
+    // not exist: ids taken by other content, bad patches, stale copies, referenced records.
+    let targets = [
+        f.victim.as_str(),
+        f.secret.as_str(),
+        f.testimony.as_str(),
+        f.secret_match.as_str(),
+        f.secret_evidence.as_str(),
+        "psn_doesnotexist",
+    ];
+    let mut writes: Vec<(Method, String, Option<&str>, Value)> = Vec::new();
+    for id in targets {
+        let kind = Kind::from_id(id).unwrap().as_str();
+        let uri = format!("/api/v1/records/{id}");
+        if id != "psn_doesnotexist" {
+            writes.push((
+                Method::POST,
+                "/api/v1/records".into(),
+                None,
+                json!({"kind": kind, "id": id, "names": ["Other content"]}),
+            ));
+        }
+        writes.push((Method::PATCH, uri.clone(), None, json!({"birth": "19x5"})));
+        writes.push((
+            Method::PATCH,
+            uri.clone(),
+            Some("\"0\""),
+            json!({"notes": "x"}),
+        ));
+        writes.push((
+            Method::DELETE,
+            uri.clone(),
+            Some("\"0\""),
+            json!({"reason": "x"}),
+        ));
+        writes.push((Method::DELETE, uri, None, json!({"reason": ""})));
+    }
+    let victim_uri = format!("/api/v1/records/{}", f.victim);
+    writes.push((Method::DELETE, victim_uri, None, json!({"reason": "x"})));
+    let before = Archive::open(&f.dir, "tester")
+        .unwrap()
+        .store()
+        .log_size()
+        .unwrap();
+    for (role, token, clearance) in &roles {
+        for (method, uri, if_match, body) in &writes {
+            let a = api_write(
+                &f.app,
+                method.clone(),
+                uri,
+                token.as_deref(),
+                *if_match,
+                body,
+            )
+            .await;
+            let what = format!("{method} {uri} {body} as {role}");
+            if *clearance != Classification::Confidential {
+                // Refused before any record is looked at: the same answer for every record.
+                let expected = if token.is_some() {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::UNAUTHORIZED
+                };
+                assert_eq!(a.status, expected, "{what}");
+            } else {
+                assert!(a.status.is_client_error(), "{what}: {a:?}");
+            }
+            // A refusal never shows a stored value, to anyone.
+            for (canary, _) in CANARIES {
+                assert!(
+                    !a.body.contains(canary),
+                    "{what} shows {canary}: {}",
+                    a.body
+                );
+            }
+        }
+    }
+    let after = Archive::open(&f.dir, "tester")
+        .unwrap()
+        .store()
+        .log_size()
+        .unwrap();
+    assert_eq!(before, after, "every one of those writes was refused");
+    // The canary is there when a cleared writer's edit succeeds (so the check above can fail).
+    let edited = api_write(
+        &f.app,
+        Method::PATCH,
+        &format!("/api/v1/records/{}", f.secret),
+        roles[3].1.as_deref(),
+        Some("*"),
+        &json!({"notes": "checked"}),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert!(edited.body.contains("CANARY-CONF-RECORD"));
+}
+
 #[tokio::test]
 async fn names_are_text_never_markup() {
     let f = fixture();
@@ -828,20 +958,51 @@ async fn the_openapi_document_describes_every_api_route_and_each_answers() {
     assert_eq!(a.status, StatusCode::OK);
     let doc: Value = serde_json::from_str(&a.body).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
-    assert_eq!(paths.len(), 6, "{paths:?}");
-    for path in paths {
-        let uri = path.replace("{id}", &f.victim);
-        let uri = if uri == "/api/v1/records" {
+    let paths = doc["paths"].as_object().unwrap();
+    let operations: Vec<(&String, &String)> = paths
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (path, m)))
+        .collect();
+    assert_eq!(paths.len(), 6, "{operations:?}");
+    assert_eq!(operations.len(), 9, "{operations:?}");
+    // Reads anonymously; writes with an admin's API token, a deletion on a record nothing
+    // refers to.
+    let token = f.accounts.accounts.add_token("admin", "tests").unwrap();
+    for (path, method) in operations {
+        let (id, body) = match method.as_str() {
+            "post" => (
+                &f.victim,
+                json!({"kind": "person", "names": ["Via the API"]}),
+            ),
+            "patch" => (&f.victim, json!({"notes": "checked"})),
+            "delete" => (&f.xss, json!({"reason": "checked"})),
+            _ => (&f.victim, Value::Null),
+        };
+        let uri = path.replace("{id}", id);
+        let uri = if uri == "/api/v1/records" && method == "get" {
             format!("{uri}?kind=person")
         } else {
             uri
         };
-        let answer = get(&f.app, &uri, None).await;
-        assert_eq!(answer.status, StatusCode::OK, "{uri}");
-        assert!(serde_json::from_str::<Value>(&answer.body).is_ok(), "{uri}");
+        let answer = if method == "get" {
+            get(&f.app, &uri, None).await
+        } else {
+            let method = method.to_uppercase().parse().unwrap();
+            api_write(&f.app, method, &uri, Some(&token), None, &body).await
+        };
+        assert!(answer.status.is_success(), "{method} {uri}: {answer:?}");
+        let documented = &paths[path][method]["responses"];
+        assert!(
+            documented[answer.status.as_str()].is_object(),
+            "{method} {uri} answered an undocumented {}",
+            answer.status
+        );
+        if answer.status != StatusCode::NO_CONTENT {
+            assert!(serde_json::from_str::<Value>(&answer.body).is_ok(), "{uri}");
+        }
     }
     assert!(doc["components"]["securitySchemes"]["token"].is_object());
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
 
 #[tokio::test]
