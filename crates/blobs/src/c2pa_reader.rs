@@ -42,8 +42,10 @@ pub fn extract_credentials<R: Read + Seek + Send>(
         Err(c2pa::Error::RemoteManifestUrl(url)) => Some(ContentCredentials {
             state: "remote".into(),
             reason: clean_text(
-                format!("the credentials are kept at {url}, outside the file; they were not fetched")
-                    .as_bytes(),
+                format!(
+                    "the credentials are kept at {url}, outside the file; they were not fetched"
+                )
+                .as_bytes(),
             ),
             ..ContentCredentials::default()
         }),
@@ -58,7 +60,10 @@ pub fn extract_credentials<R: Read + Seek + Send>(
 fn report(reader: &Reader) -> ContentCredentials {
     let failures: Vec<&ValidationStatus> = match reader.validation_results() {
         Some(results) => {
-            let active = results.active_manifest().into_iter().flat_map(|m| m.failure());
+            let active = results
+                .active_manifest()
+                .into_iter()
+                .flat_map(|m| m.failure());
             let ingredients = results
                 .ingredient_deltas()
                 .into_iter()
@@ -66,7 +71,11 @@ fn report(reader: &Reader) -> ContentCredentials {
                 .flat_map(|d| d.validation_deltas().failure());
             active.chain(ingredients).collect()
         }
-        None => reader.validation_status().unwrap_or_default().iter().collect(),
+        None => reader
+            .validation_status()
+            .unwrap_or_default()
+            .iter()
+            .collect(),
     };
     let state = match reader.validation_state() {
         ValidationState::Trusted => "trusted",

@@ -79,4 +79,3 @@ pub struct C2paIngredient {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
 }
-

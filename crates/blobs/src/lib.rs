@@ -33,18 +33,18 @@ mod sniff;
 mod verify;
 mod xmp;
 
-pub use error::BlobError;
-pub use local::LocalBlobs;
-pub use location::{S3Location, open_url};
 #[cfg(feature = "c2pa")]
 pub use c2pa_reader::{extract_credentials, has_credentials_reader};
 pub use credentials::{C2paAction, C2paIngredient, ContentCredentials};
+pub use error::BlobError;
+pub use local::LocalBlobs;
+pub use location::{S3Location, open_url};
 pub use media::{MediaClaims, extract_media, has_media_reader};
 pub use metadata::{GpsPoint, Metadata, extract_metadata, extract_metadata_path};
-pub use xmp::{XmpClaims, XmpEvent, XmpScanner, extract_xmp};
 #[cfg(feature = "s3")]
 pub use s3::S3Blobs;
 pub use sniff::{SNIFF_LEN, sniff};
+pub use xmp::{XmpClaims, XmpEvent, XmpScanner, extract_xmp};
 
 use std::io::Read;
 

@@ -103,7 +103,11 @@ fn from_track(info: &TrackInfo) -> MediaClaims {
             lon: (lon * 1e7).round() / 1e7,
         })
     });
-    let dimension = |tag| number(tag).and_then(|n| u32::try_from(n).ok()).filter(|n| *n > 0);
+    let dimension = |tag| {
+        number(tag)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+    };
     MediaClaims {
         created,
         duration_seconds: number(TrackInfoTag::DurationMs)

@@ -274,8 +274,7 @@ fn parse_packet(packet: &[u8]) -> XmpClaims {
     let mut text = String::new();
     let mut got = Collected::default();
     let mut event: Option<XmpEvent> = None;
-    let in_history =
-        |stack: &[Open]| stack.iter().any(|(ns, l)| ns == NS_MM && l == b"History");
+    let in_history = |stack: &[Open]| stack.iter().any(|(ns, l)| ns == NS_MM && l == b"History");
     loop {
         let (start, empty) = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e)) => (e.into_owned(), false),
@@ -310,7 +309,15 @@ fn parse_packet(packet: &[u8]) -> XmpClaims {
                     break;
                 };
                 let value = std::mem::take(&mut text);
-                close(&stack, &ns, &local, &value, &mut got, &mut event, in_history(&stack));
+                close(
+                    &stack,
+                    &ns,
+                    &local,
+                    &value,
+                    &mut got,
+                    &mut event,
+                    in_history(&stack),
+                );
                 buf.clear();
                 continue;
             }
@@ -329,7 +336,9 @@ fn parse_packet(packet: &[u8]) -> XmpClaims {
         if history && ns == NS_RDF && local == b"li" {
             event = Some(XmpEvent::default());
         }
-        attributes(&reader, &start, &stack, &ns, &local, &mut got, &mut event, history);
+        attributes(
+            &reader, &start, &stack, &ns, &local, &mut got, &mut event, history,
+        );
         if empty {
             close(&stack, &ns, &local, "", &mut got, &mut event, history);
         } else {
@@ -386,7 +395,9 @@ fn attributes(
         let Ok(value) = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0) else {
             continue;
         };
-        let (r, l) = reader.resolver().resolve_attribute(QName(attr.key.as_ref()));
+        let (r, l) = reader
+            .resolver()
+            .resolve_attribute(QName(attr.key.as_ref()));
         let ans = namespace(r);
         if history {
             if ans == NS_EVENT

@@ -147,7 +147,11 @@ fn png_with_xmp(packet: &str) -> Vec<u8> {
     let mut itxt = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
     itxt.extend(packet.as_bytes());
     chunk(&mut out, b"iTXt", &itxt);
-    chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1]);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1],
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -178,7 +182,10 @@ fn an_xmp_packet_is_read_from_a_jpeg_a_png_and_a_pdf() {
     ] {
         let seen = stored(&bytes);
         assert_eq!(seen.media_type, Some(media), "{name}");
-        let xmp = seen.metadata.xmp.unwrap_or_else(|| panic!("{name}: no XMP"));
+        let xmp = seen
+            .metadata
+            .xmp
+            .unwrap_or_else(|| panic!("{name}: no XMP"));
         assert_full_packet(&xmp);
     }
 }
@@ -189,10 +196,16 @@ fn a_broken_packet_gives_what_was_read_before_the_fault_and_never_fails() {
     let cut = &PACKET[..PACKET.find("<xmpMM:History>").unwrap()];
     let seen = stored(&jpeg_with_xmp(cut));
     let xmp = seen.metadata.xmp.expect("the attributes before the cut");
-    assert_eq!(xmp.creator_tool.as_deref(), Some("Adobe Photoshop 25.0 (Windows)"));
+    assert_eq!(
+        xmp.creator_tool.as_deref(),
+        Some("Adobe Photoshop 25.0 (Windows)")
+    );
     assert!(xmp.history.is_empty());
     // Not XML at all, or a packet with nothing in it: no claims, no error.
-    for packet in ["<x:xmpmeta <<<< &&& </x:xmpmeta>", "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">"] {
+    for packet in [
+        "<x:xmpmeta <<<< &&& </x:xmpmeta>",
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">",
+    ] {
         let seen = stored(&jpeg_with_xmp(packet));
         assert_eq!(seen.media_type, Some("image/jpeg"));
         assert!(seen.metadata.xmp.is_none(), "{packet}");
@@ -299,7 +312,10 @@ fn phone_video() -> Vec<u8> {
     let mut xyz = vec![0x00, 0x12, 0x15, 0xC7];
     xyz.extend(b"+35.6892+051.3890/");
     let mut trak_body = tkhd(1280, 720);
-    trak_body.extend(mp4_box(b"mdia", &mp4_box(b"hdlr", b"\0\0\0\0\0\0\0\0vide\0\0\0\0\0\0\0\0\0\0\0\0\0")));
+    trak_body.extend(mp4_box(
+        b"mdia",
+        &mp4_box(b"hdlr", b"\0\0\0\0\0\0\0\0vide\0\0\0\0\0\0\0\0\0\0\0\0\0"),
+    ));
     let mut moov = mvhd(1000, 12_500);
     moov.extend(mp4_box(b"trak", &trak_body));
     moov.extend(mp4_box(b"udta", &mp4_box(b"\xA9xyz", &xyz)));

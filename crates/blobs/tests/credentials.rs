@@ -113,7 +113,10 @@ fn inspected(bytes: &[u8], anchors: Option<String>) -> Option<ContentCredentials
     let options = InspectOptions {
         c2pa_trust_anchors: anchors,
     };
-    inspect(&blobs, &put.sha256, &options).unwrap().metadata.c2pa
+    inspect(&blobs, &put.sha256, &options)
+        .unwrap()
+        .metadata
+        .c2pa
 }
 
 #[test]
@@ -127,7 +130,9 @@ fn signed_credentials_are_reported_as_untrusted_claims_with_who_what_and_how() {
         "{c:?}"
     );
     assert!(
-        c.failures.iter().all(|f| f.contains("signingCredential.untrusted")),
+        c.failures
+            .iter()
+            .all(|f| f.contains("signingCredential.untrusted")),
         "only the signer is unknown: {c:?}"
     );
     assert_eq!(c.claim_generator.as_deref(), Some("Field Camera 2.1"));

@@ -810,7 +810,10 @@ mod content_credentials {
             &s.archive,
             &["evidence", "add", &s.file("gate.png", &photo)],
         );
-        assert!(text.contains("claims the file makes, not verified"), "{text}");
+        assert!(
+            text.contains("claims the file makes, not verified"),
+            "{text}"
+        );
         assert!(
             text.contains("C2PA content credentials: untrusted")
                 && text.contains("signed by Field Camera Signer")

@@ -284,17 +284,37 @@ const EVIDENCE_METADATA: &[Field] = &[
 ];
 
 const XMP_CLAIMS: &[Field] = &[
-    f("create_date", Ty::Text, "when the file says it was created (XMP)"),
-    f("modify_date", Ty::Text, "when it says it was last changed (XMP)"),
+    f(
+        "create_date",
+        Ty::Text,
+        "when the file says it was created (XMP)",
+    ),
+    f(
+        "modify_date",
+        Ty::Text,
+        "when it says it was last changed (XMP)",
+    ),
     f(
         "metadata_date",
         Ty::Text,
         "when its metadata says it was last changed (XMP)",
     ),
     f("date_taken", Ty::Text, "when it says it was taken (XMP)"),
-    f("creator_tool", Ty::Text, "the software it says made it (XMP)"),
-    f("document_id", Ty::Text, "the document every version shares (XMP)"),
-    f("instance_id", Ty::Text, "this version of the document (XMP)"),
+    f(
+        "creator_tool",
+        Ty::Text,
+        "the software it says made it (XMP)",
+    ),
+    f(
+        "document_id",
+        Ty::Text,
+        "the document every version shares (XMP)",
+    ),
+    f(
+        "instance_id",
+        Ty::Text,
+        "this version of the document (XMP)",
+    ),
     f(
         "original_document_id",
         Ty::Text,
@@ -310,7 +330,11 @@ const XMP_CLAIMS: &[Field] = &[
 ];
 
 const XMP_EVENT: &[Field] = &[
-    f("action", Ty::Text, "what was done (created, saved, converted…)"),
+    f(
+        "action",
+        Ty::Text,
+        "what was done (created, saved, converted…)",
+    ),
     f("when", Ty::Text, "when"),
     f("software_agent", Ty::Text, "with what software"),
     f("changed", Ty::Text, "which parts changed"),
@@ -330,11 +354,7 @@ const MEDIA_CLAIMS: &[Field] = &[
         "length in seconds, as the container states it",
     ),
     f("gps", Ty::Point, "where it says it was recorded"),
-    f(
-        "iso6709",
-        Ty::Text,
-        "the position as written (ISO 6709)",
-    ),
+    f("iso6709", Ty::Text, "the position as written (ISO 6709)"),
     f("make", Ty::Text, "recording device maker"),
     f("model", Ty::Text, "recording device model"),
     f("software", Ty::Text, "software named by the container"),

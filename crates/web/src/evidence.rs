@@ -418,7 +418,10 @@ async fn upload(
             refused = true;
         }
         (false, false) => {
-            if vocabularies().term("derivation", &typed.derivation).is_none() {
+            if vocabularies()
+                .term("derivation", &typed.derivation)
+                .is_none()
+            {
                 typed.derivation_error = lang.t("ev_derivation_required").to_string();
                 refused = true;
             }
@@ -828,7 +831,11 @@ struct HandOverForm {
 }
 
 /// The item's label, if `id` is an evidence item the visitor may see.
-async fn visible_item(app: &AppState, visitor: &Visitor, id: &str) -> Result<Option<String>, WebError> {
+async fn visible_item(
+    app: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<Option<String>, WebError> {
     if Kind::from_id(id) != Some(Kind::Evidence) {
         return Ok(None);
     }
@@ -941,7 +948,9 @@ async fn hand_over(
     let item = id.clone();
     let written = blocking(move || reader.hand_over(&item, &to, &reason, from.as_deref())).await?;
     match written {
-        Some(_) => Ok(axum::response::Redirect::to(&format!("/evidence/{id}#custody")).into_response()),
+        Some(_) => {
+            Ok(axum::response::Redirect::to(&format!("/evidence/{id}#custody")).into_response())
+        }
         None => Ok(html(
             not_found(lang, &path, &params, &visitor)?,
             lang,

@@ -429,10 +429,9 @@ impl Lang {
                 "Say who received the file.",
                 "بگویید پرونده را چه کسی دریافت کرد.",
             ),
-            "ev_hand_over_reason_required" => (
-                "Say why it was handed over.",
-                "بگویید چرا تحویل داده شد.",
-            ),
+            "ev_hand_over_reason_required" => {
+                ("Say why it was handed over.", "بگویید چرا تحویل داده شد.")
+            }
             "ev_derived_from" => ("Made from (for a copy)", "ساخته‌شده از (برای یک نسخه)"),
             "ev_not_derived" => ("(an original, not a copy)", "(پروندهٔ اصلی، نه نسخه)"),
             "ev_derived_help" => (
@@ -886,7 +885,9 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
             "گواهی‌های محتوای C2PA پرونده و اینکه آیا معتبرند"
         }
         "when the file says it was created (XMP)" => "زمانی که پرونده می‌گوید ساخته شده است (XMP)",
-        "when it says it was last changed (XMP)" => "زمانی که می‌گوید آخرین بار تغییر کرده است (XMP)",
+        "when it says it was last changed (XMP)" => {
+            "زمانی که می‌گوید آخرین بار تغییر کرده است (XMP)"
+        }
         "when its metadata says it was last changed (XMP)" => {
             "زمانی که فراداده‌اش می‌گوید آخرین بار تغییر کرده است (XMP)"
         }
@@ -922,12 +923,16 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
         "who issued the signer's certificate" => "صادرکنندهٔ گواهی امضاکننده",
         "when it says it was signed" => "زمانی که می‌گوید امضا شده است",
         "the title the credentials give the file" => "عنوانی که گواهی‌ها به پرونده می‌دهند",
-        "what the credentials say was done to the file" => "آنچه گواهی‌ها می‌گویند بر پرونده انجام شد",
+        "what the credentials say was done to the file" => {
+            "آنچه گواهی‌ها می‌گویند بر پرونده انجام شد"
+        }
         "the files it says it was made from" => "پرونده‌هایی که می‌گوید از آن‌ها ساخته شده است",
         "how many manifests the file carries" => "شمار مانیفست‌هایی که پرونده دارد",
         "c2pa.created, c2pa.edited…" => "c2pa.created، c2pa.edited…",
         "what was done" => "آنچه انجام شد",
-        "how the content was made (camera, generated…)" => "چگونگی ساخته شدن محتوا (دوربین، تولیدشده…)",
+        "how the content was made (camera, generated…)" => {
+            "چگونگی ساخته شدن محتوا (دوربین، تولیدشده…)"
+        }
         "its name" => "نام آن",
         "its media type" => "نوع رسانهٔ آن",
         "parentOf, componentOf or inputTo" => "parentOf، componentOf یا inputTo",

@@ -321,7 +321,8 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
                 };
                 let a = get(&f.app, &uri, cookie).await;
                 let writers_only = uri.starts_with("/evidence/new") || uri.contains("/hand-over");
-                let refused = a.status == StatusCode::FORBIDDEN || a.status == StatusCode::SEE_OTHER;
+                let refused =
+                    a.status == StatusCode::FORBIDDEN || a.status == StatusCode::SEE_OTHER;
                 assert!(
                     a.status == StatusCode::OK
                         || a.status == StatusCode::NOT_FOUND
@@ -1978,21 +1979,43 @@ async fn editors_record_a_hand_over_on_the_items_page_like_the_command_line() {
         let csrf = csrf_of(&page);
         let a = post(&f.app, &uri, &format!("to=x&reason=y&csrf={csrf}"), &cookie).await;
         assert_eq!(a.status, StatusCode::FORBIDDEN, "{name}");
-        assert_eq!(get(&f.app, &uri, Some(&cookie)).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            get(&f.app, &uri, Some(&cookie)).await.status,
+            StatusCode::FORBIDDEN
+        );
     }
     assert_eq!(chain(&f, &id).len(), before, "nothing was written");
 
     let editor = sign_in_editor(&f).await;
     let page = get(&f.app, &format!("/evidence/{id}"), Some(&editor)).await;
-    assert!(page.body.contains(&format!(r#"action="{uri}""#)), "the form is on the item's page");
+    assert!(
+        page.body.contains(&format!(r#"action="{uri}""#)),
+        "the form is on the item's page"
+    );
     let csrf = csrf_of(&page);
     // A forged form (no token) and a form without a reason are refused; the second keeps
     // what was typed and says what is missing.
-    let a = post(&f.app, &uri, "to=UN+Special+Rapporteur&reason=submission", &editor).await;
+    let a = post(
+        &f.app,
+        &uri,
+        "to=UN+Special+Rapporteur&reason=submission",
+        &editor,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
-    let a = post(&f.app, &uri, &format!("to=UN+Special+Rapporteur&reason=+&csrf={csrf}"), &editor).await;
+    let a = post(
+        &f.app,
+        &uri,
+        &format!("to=UN+Special+Rapporteur&reason=+&csrf={csrf}"),
+        &editor,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(a.body.contains(r#"value="UN Special Rapporteur""#), "{}", a.body);
+    assert!(
+        a.body.contains(r#"value="UN Special Rapporteur""#),
+        "{}",
+        a.body
+    );
     assert!(a.body.contains("Say why it was handed over"));
     assert_eq!(chain(&f, &id).len(), before);
     // Not an evidence item, or none the editor may see: not found, nothing written.
@@ -2015,7 +2038,10 @@ async fn editors_record_a_hand_over_on_the_items_page_like_the_command_line() {
     )
     .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
-    assert_eq!(a.headers[header::LOCATION], format!("/evidence/{id}#custody"));
+    assert_eq!(
+        a.headers[header::LOCATION],
+        format!("/evidence/{id}#custody")
+    );
     let entries = chain(&f, &id);
     assert_eq!(entries.len(), before + 1);
     let web = entries.last().unwrap();
@@ -2034,10 +2060,27 @@ async fn editors_record_a_hand_over_on_the_items_page_like_the_command_line() {
             },
         )
         .unwrap();
-    let by_cli = chain(&f, &id).into_iter().find(|e| e.record == written.id).unwrap();
+    let by_cli = chain(&f, &id)
+        .into_iter()
+        .find(|e| e.record == written.id)
+        .unwrap();
     assert_eq!(
-        (&web.action, &web.actor, &web.from, &web.to, &web.reason, &web.logged_by),
-        (&by_cli.action, &by_cli.actor, &by_cli.from, &by_cli.to, &by_cli.reason, &by_cli.logged_by)
+        (
+            &web.action,
+            &web.actor,
+            &web.from,
+            &web.to,
+            &web.reason,
+            &web.logged_by
+        ),
+        (
+            &by_cli.action,
+            &by_cli.actor,
+            &by_cli.from,
+            &by_cli.to,
+            &by_cli.reason,
+            &by_cli.logged_by
+        )
     );
     assert_eq!(web.action, "handed_over");
     assert_eq!(web.from.as_deref(), Some("eddie"));
@@ -2046,7 +2089,12 @@ async fn editors_record_a_hand_over_on_the_items_page_like_the_command_line() {
     assert!(page.body.contains("submission to the mandate"));
     // A confidential item's hand-over is as confidential as the item; `from` may name another.
     let admin = sign_in_admin(&f).await;
-    let page = get(&f.app, &format!("/evidence/{}", f.secret_evidence), Some(&admin)).await;
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.secret_evidence),
+        Some(&admin),
+    )
+    .await;
     let csrf = csrf_of(&page);
     let a = post(
         &f.app,
@@ -2077,8 +2125,10 @@ async fn an_uploaded_copy_names_its_original_and_how_it_was_made() {
     )
     .await;
     assert!(
-        form.body
-            .contains(&format!(r#"<option value="{}" dir="auto" selected>"#, f.public_evidence)),
+        form.body.contains(&format!(
+            r#"<option value="{}" dir="auto" selected>"#,
+            f.public_evidence
+        )),
         "the original is preselected"
     );
     assert!(form.body.contains(r#"<option value="thumbnail">"#));
@@ -2087,7 +2137,10 @@ async fn an_uploaded_copy_names_its_original_and_how_it_was_made() {
     let thumbnail = b"a thumbnail of the leaflet".to_vec();
     for (fields, error) in [
         (
-            vec![("derived_from", f.public_evidence.as_str()), ("derivation", "")],
+            vec![
+                ("derived_from", f.public_evidence.as_str()),
+                ("derivation", ""),
+            ],
             "Say how the copy was made",
         ),
         (
@@ -2095,11 +2148,17 @@ async fn an_uploaded_copy_names_its_original_and_how_it_was_made() {
             "Choose the original",
         ),
         (
-            vec![("derived_from", "evd_doesnotexist"), ("derivation", "thumbnail")],
+            vec![
+                ("derived_from", "evd_doesnotexist"),
+                ("derivation", "thumbnail"),
+            ],
             "no such evidence item",
         ),
         (
-            vec![("derived_from", f.public_evidence.as_str()), ("derivation", "painted")],
+            vec![
+                ("derived_from", f.public_evidence.as_str()),
+                ("derivation", "painted"),
+            ],
             "Say how the copy was made",
         ),
     ] {
@@ -2133,6 +2192,9 @@ async fn an_uploaded_copy_names_its_original_and_how_it_was_made() {
     assert_eq!(record["derived_from"], f.public_evidence.as_str());
     assert_eq!(record["derivation"], "thumbnail");
     let original = get(&f.app, &format!("/evidence/{}", f.public_evidence), None).await;
-    assert!(original.body.contains(&format!(r#"href="/evidence/{id}""#)), "listed as a copy");
+    assert!(
+        original.body.contains(&format!(r#"href="/evidence/{id}""#)),
+        "listed as a copy"
+    );
     assert!(original.body.contains("Thumbnail"));
 }
