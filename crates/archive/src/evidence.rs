@@ -14,7 +14,7 @@
 
 use crate::archive::Archive;
 use crate::error::ArchiveError;
-use rightsdoc_blobs::{BlobError, Metadata, inspect};
+use rightsdoc_blobs::{BlobError, InspectOptions, Metadata, inspect};
 use rightsdoc_ledger::{Action, Operation};
 use rightsdoc_model::{Classification, Kind, Record, field_text, plain_str, validate};
 use rightsdoc_store::{Change, Store, StoreError};
@@ -23,6 +23,10 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
+
+/// The file in an archive folder holding the root certificates (PEM) whose signers' C2PA
+/// content credentials are reported as trusted.
+pub const C2PA_TRUST_ANCHORS: &str = "c2pa-trust-anchors.pem";
 
 /// What [`Archive::add_evidence`] is told besides the bytes.
 #[derive(Debug, Clone, Default)]
@@ -285,8 +289,9 @@ impl Archive {
                     &stored.sha256,
                 )),
                 id,
+                &self.inspect_options()?,
             )?,
-            _ => inspect(self.blobs(), &stored.sha256)?,
+            _ => inspect(self.blobs(), &stored.sha256, &self.inspect_options()?)?,
         };
         let media_type = seen.media_type.unwrap_or("application/octet-stream");
         if let (Some(name), Some(ext)) = (&name, seen.extension) {
@@ -335,6 +340,17 @@ impl Archive {
             metadata: seen.metadata,
             warnings,
         })
+    }
+
+    /// How files' claims are read: with the archive's C2PA trust anchors, when it has them.
+    fn inspect_options(&self) -> Result<InspectOptions, ArchiveError> {
+        let path = self.dir().join(C2PA_TRUST_ANCHORS);
+        let c2pa_trust_anchors = match std::fs::read_to_string(&path) {
+            Ok(pem) => Some(pem),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(ArchiveError::io(&path)(e)),
+        };
+        Ok(InspectOptions { c2pa_trust_anchors })
     }
 
     #[allow(clippy::too_many_arguments)]

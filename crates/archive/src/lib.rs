@@ -8,7 +8,9 @@
 //! - `archive.db`: the SQLite store (log, tree, checkpoints, projections);
 //! - `keys/signing.key` (owner-only) and `keys/verifier.key` (public): the ed25519 checkpoint key;
 //! - `blobs/`: the evidence files, stored once under their SHA-256 (`rightsdoc_blobs::LocalBlobs`),
-//!   unless they are kept in S3-compatible storage (`rightsdoc_blobs::S3Blobs`, the `s3` feature).
+//!   unless they are kept in S3-compatible storage (`rightsdoc_blobs::S3Blobs`, the `s3` feature);
+//! - `c2pa-trust-anchors.pem` (optional, put there by the operator): the root certificates whose
+//!   signers' C2PA content credentials are reported as trusted (the `c2pa` feature).
 
 mod archive;
 mod backup;
@@ -22,7 +24,9 @@ mod sealed_blob;
 pub use archive::{Archive, Created, HistoryEntry, InitOptions, Written};
 pub use backup::BackupManifest;
 pub use error::ArchiveError;
-pub use evidence::{ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput};
+pub use evidence::{
+    C2PA_TRUST_ANCHORS, ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput,
+};
 pub use keys::KeySource;
 pub use rightsdoc_blobs as blobs;
 pub use rightsdoc_ledger::SignedCheckpoint;

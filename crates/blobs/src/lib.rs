@@ -11,28 +11,40 @@
 //! - Both hand out readers that re-hash the bytes and fail at the end if they no longer
 //!   match the name.
 //! - [`sniff`] names a file's media type from its first bytes, never from its name.
-//! - [`extract_metadata`] reads what a photo says about itself (EXIF: when it was taken,
-//!   where, with what device and software). These are claims the file makes, not facts:
-//!   anyone can write them.
+//! - [`inspect`] reads what a file says about itself: EXIF (when a photo was taken, where,
+//!   with what device and software), XMP (dates, creator tool, document and instance ids,
+//!   edit history, GPS), a recording's container (creation time, duration, ISO 6709 position,
+//!   device, frame size) and, with the `c2pa` feature, C2PA content credentials with their
+//!   validation. These are claims the file makes, not facts: anyone can write them.
 //!
 //! Nothing here knows about records or the log: the archive service records what was stored.
 
+#[cfg(feature = "c2pa")]
+mod c2pa_reader;
+mod credentials;
 mod error;
 mod local;
 mod location;
+mod media;
 mod metadata;
 #[cfg(feature = "s3")]
 mod s3;
 mod sniff;
 mod verify;
+mod xmp;
 
+#[cfg(feature = "c2pa")]
+pub use c2pa_reader::{extract_credentials, has_credentials_reader};
+pub use credentials::{C2paAction, C2paIngredient, ContentCredentials};
 pub use error::BlobError;
 pub use local::LocalBlobs;
 pub use location::{S3Location, open_url};
+pub use media::{MediaClaims, extract_media, has_media_reader};
 pub use metadata::{GpsPoint, Metadata, extract_metadata, extract_metadata_path};
 #[cfg(feature = "s3")]
 pub use s3::S3Blobs;
 pub use sniff::{SNIFF_LEN, sniff};
+pub use xmp::{XmpClaims, XmpEvent, XmpScanner, extract_xmp};
 
 use std::io::Read;
 
@@ -109,12 +121,61 @@ pub fn has_exif_reader(media_type: &str) -> bool {
     )
 }
 
-/// Sniff a stored blob and read its metadata, through any [`BlobStore`]: the first
-/// [`SNIFF_LEN`] bytes name the type; a photo is then spooled to an unnamed temporary file
-/// (not memory) for the EXIF reader, which needs to seek; its hash is checked as it is
-/// spooled, so the claims read are those of the stored original.
-pub fn inspect(store: &dyn BlobStore, sha256: &str) -> Result<Inspection, BlobError> {
-    inspect_reader(store.open(sha256)?, sha256)
+/// How [`inspect`] reads a file's claims.
+#[derive(Debug, Clone, Default)]
+pub struct InspectOptions {
+    /// PEM certificates whose signers' C2PA credentials count as trusted (the `c2pa`
+    /// feature); without them every valid signature is `untrusted`.
+    pub c2pa_trust_anchors: Option<String>,
+}
+
+/// Does reading this type's claims need the whole file at hand (seeking), not one pass?
+fn needs_seek(media_type: &str) -> bool {
+    #[cfg(feature = "c2pa")]
+    if has_credentials_reader(media_type) {
+        return true;
+    }
+    has_exif_reader(media_type) || has_media_reader(media_type)
+}
+
+/// Types whose XMP packet may sit anywhere in the file, so all of it is scanned: PDF (its
+/// metadata stream), images, recordings.
+fn may_carry_xmp(media_type: &str) -> bool {
+    media_type == "application/pdf"
+        || media_type == "application/postscript"
+        || ["image/", "audio/", "video/"]
+            .iter()
+            .any(|p| media_type.starts_with(p))
+}
+
+/// Sniff a stored blob and read what it claims, through any [`BlobStore`]: the first
+/// [`SNIFF_LEN`] bytes name the type; a PDF, image or recording is scanned once for an XMP packet (other files only in their first bytes); a photo,
+/// a recording or a file that may carry C2PA credentials is spooled to an unnamed temporary
+/// file (not memory) for the readers that seek. Its hash is checked as it is read, so the
+/// claims are those of the stored original.
+pub fn inspect(
+    store: &dyn BlobStore,
+    sha256: &str,
+    options: &InspectOptions,
+) -> Result<Inspection, BlobError> {
+    inspect_reader(store.open(sha256)?, sha256, options)
+}
+
+/// Copies into a spool file while scanning for XMP.
+struct Tee<'a> {
+    file: &'a mut std::fs::File,
+    xmp: &'a mut XmpScanner,
+}
+
+impl std::io::Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.xmp.feed(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// [`inspect`] on a file's bytes from any reader (`name` for errors): an encrypted blob,
@@ -122,11 +183,12 @@ pub fn inspect(store: &dyn BlobStore, sha256: &str) -> Result<Inspection, BlobEr
 pub fn inspect_reader(
     mut reader: Box<dyn Read + Send>,
     name: &str,
+    options: &InspectOptions,
 ) -> Result<Inspection, BlobError> {
-    let sha256 = name;
+    use std::io::Seek;
     let mut head = Vec::with_capacity(SNIFF_LEN);
     let io_err = |e| BlobError::Io {
-        path: std::path::PathBuf::from(sha256),
+        path: std::path::PathBuf::from(name),
         action: "read blob",
         source: e,
     };
@@ -143,16 +205,58 @@ pub fn inspect_reader(
         },
         metadata: Metadata::default(),
     };
-    if media_type.is_some_and(has_exif_reader) {
-        let mut spool = tempfile::tempfile().map_err(|e| BlobError::Io {
-            path: std::env::temp_dir(),
-            action: "create a temporary file in",
-            source: e,
-        })?;
-        std::io::Write::write_all(&mut spool, &head).map_err(io_err)?;
-        std::io::copy(&mut reader, &mut spool).map_err(io_err)?;
-        std::io::Seek::rewind(&mut spool).map_err(io_err)?;
-        out.metadata = extract_metadata(std::io::BufReader::new(spool));
+    let mut xmp = XmpScanner::new();
+    xmp.feed(&head);
+    match media_type.filter(|t| needs_seek(t)) {
+        Some(media_type) => {
+            let mut spool = tempfile::tempfile().map_err(|e| BlobError::Io {
+                path: std::env::temp_dir(),
+                action: "create a temporary file in",
+                source: e,
+            })?;
+            std::io::Write::write_all(&mut spool, &head).map_err(io_err)?;
+            std::io::copy(
+                &mut reader,
+                &mut Tee {
+                    file: &mut spool,
+                    xmp: &mut xmp,
+                },
+            )
+            .map_err(io_err)?;
+            spool.rewind().map_err(io_err)?;
+            if has_exif_reader(media_type) {
+                out.metadata = extract_metadata(std::io::BufReader::new(&mut spool));
+                spool.rewind().map_err(io_err)?;
+            }
+            if has_media_reader(media_type) {
+                out.metadata.media = extract_media(std::io::BufReader::new(&mut spool));
+                spool.rewind().map_err(io_err)?;
+            }
+            #[cfg(feature = "c2pa")]
+            if has_credentials_reader(media_type) {
+                out.metadata.c2pa = extract_credentials(
+                    media_type,
+                    &mut spool,
+                    options.c2pa_trust_anchors.as_deref(),
+                );
+            }
+        }
+        None if media_type.is_some_and(may_carry_xmp) => {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => xmp.feed(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(io_err(e)),
+                }
+            }
+        }
+        // Text, archives and unknown bytes: only an XMP packet at their start is read.
+        None => {}
     }
+    #[cfg(not(feature = "c2pa"))]
+    let _ = options;
+    out.metadata.xmp = xmp.finish();
     Ok(out)
 }

@@ -1,5 +1,7 @@
-//! What a file says about itself. EXIF fields are written by cameras, phones and editing
-//! software, and can be written by anyone: every value here is a claim the file makes, to be
+//! What a file says about itself: its EXIF block (here), its XMP packet (`xmp.rs`), its
+//! container's recording details (`media.rs`) and its C2PA content credentials
+//! (`credentials.rs`, the `c2pa` feature). These are written by cameras, phones and editing
+//! software, and can be written by anyone: every value is a claim the file makes, to be
 //! weighed like any other source, never a fact the archive vouches for.
 
 use exif::{In, Reader, Tag, Value};
@@ -7,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Seek};
 use std::path::Path;
 
-/// The claims a photo's EXIF block makes. Every field is optional; absent means the file
-/// says nothing (or nothing readable) about it. Field names are those of the evidence
-/// record's `metadata` object.
+/// The claims a file makes about itself. Every field is optional; absent means the file
+/// says nothing (or nothing readable) about it. The EXIF claims sit at the top level (as
+/// they always have in evidence records); XMP, container and C2PA claims in their own
+/// objects. Field names are those of the evidence record's `metadata` object.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Metadata {
@@ -30,7 +33,18 @@ pub struct Metadata {
     /// The software the file says processed it (EXIF Software).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub software: Option<String>,
+    /// What the file's XMP packet claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xmp: Option<crate::xmp::XmpClaims>,
+    /// What a video or audio container claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<crate::media::MediaClaims>,
+    /// The file's C2PA content credentials and whether they validate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub c2pa: Option<ContentCredentials>,
 }
+
+use crate::credentials::ContentCredentials;
 
 /// A position in decimal degrees; south and west are negative.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -90,6 +104,7 @@ fn from_exif(exif: &exif::Exif) -> Metadata {
         make: text(Tag::Make),
         model: text(Tag::Model),
         software: text(Tag::Software),
+        ..Metadata::default()
     }
 }
 
@@ -108,7 +123,7 @@ fn format_datetime(dt: &exif::DateTime) -> String {
 
 /// One line of printable text, at most 200 characters; `None` if nothing is left. EXIF
 /// strings are NUL-padded, sometimes not UTF-8, sometimes garbage.
-fn clean_text(raw: &[u8]) -> Option<String> {
+pub(crate) fn clean_text(raw: &[u8]) -> Option<String> {
     let s = String::from_utf8_lossy(raw);
     let s: String = s
         .chars()

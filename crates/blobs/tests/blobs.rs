@@ -2,7 +2,9 @@
 
 use exif::experimental::Writer;
 use exif::{Field, In, Rational, Tag, Value};
-use rightsdoc_blobs::{BlobError, BlobStore, GpsPoint, LocalBlobs, Metadata, inspect, sniff};
+use rightsdoc_blobs::{
+    BlobError, BlobStore, GpsPoint, InspectOptions, LocalBlobs, Metadata, inspect, sniff,
+};
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read};
 
@@ -139,7 +141,7 @@ fn a_photo_round_trips_and_its_exif_claims_are_read() {
     assert_eq!(read_all(&blobs, &stored.sha256).unwrap(), photo);
     assert!(blobs.check(&stored.sha256).unwrap());
 
-    let seen = inspect(&blobs, &stored.sha256).unwrap();
+    let seen = inspect(&blobs, &stored.sha256, &InspectOptions::default()).unwrap();
     assert_eq!(seen.media_type, Some("image/jpeg"));
     assert_eq!(
         seen.metadata,
@@ -152,6 +154,7 @@ fn a_photo_round_trips_and_its_exif_claims_are_read() {
             make: Some("Canon".into()),
             model: Some("Canon EOS 5D".into()),
             software: Some("GIMP 2.10".into()),
+            ..Metadata::default()
         }
     );
     // Serialized with only the claims present, under the record's field names.
@@ -164,7 +167,7 @@ fn a_photo_round_trips_and_its_exif_claims_are_read() {
 fn a_png_with_exif_claims_south_and_west_as_negative() {
     let (_dir, blobs) = store();
     let stored = blobs.put(&mut png_with_exif().as_slice()).unwrap();
-    let seen = inspect(&blobs, &stored.sha256).unwrap();
+    let seen = inspect(&blobs, &stored.sha256, &InspectOptions::default()).unwrap();
     assert_eq!(seen.media_type, Some("image/png"));
     assert_eq!(
         seen.metadata.gps,

@@ -17,7 +17,7 @@ pub struct EvidenceArgs {
 #[derive(Subcommand)]
 enum EvidenceCommand {
     /// Store a file once under its SHA-256 and record it (media type sniffed from its bytes,
-    /// the claims of its EXIF metadata, an `acquired` custody entry); prints its SHA-256 and
+    /// the claims its EXIF, XMP, container and C2PA metadata make, an `acquired` custody entry); prints its SHA-256 and
     /// id. The same bytes again make no second item: another acquisition is recorded.
     Add {
         file: PathBuf,
@@ -119,8 +119,12 @@ pub fn run(
                     added.classification,
                     added.custody
                 );
-                if let Some(claims) = describe_claims(&added.metadata) {
-                    println!("the file claims (not verified): {claims}");
+                let claims = describe_claims(&added.metadata);
+                if !claims.is_empty() {
+                    println!("the file claims (claims the file makes, not verified):");
+                    for line in claims {
+                        println!("    {line}");
+                    }
                 }
             }
             for w in &added.warnings {
@@ -182,14 +186,16 @@ pub fn run(
     Ok(())
 }
 
-/// The metadata's claims in a line, or `None` when the file makes none.
-fn describe_claims(m: &Metadata) -> Option<String> {
-    let mut parts = Vec::new();
+/// The metadata's claims, a line per kind (EXIF, XMP, container, C2PA); empty when the file
+/// makes none.
+fn describe_claims(m: &Metadata) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut exif = Vec::new();
     if let Some(t) = &m.date_time_original {
-        parts.push(format!("taken {t}"));
+        exif.push(format!("taken {t}"));
     }
     if let Some(g) = &m.gps {
-        parts.push(format!("at {}, {}", g.lat, g.lon));
+        exif.push(format!("at {}, {}", g.lat, g.lon));
     }
     let device: Vec<&str> = [&m.make, &m.model]
         .into_iter()
@@ -197,12 +203,104 @@ fn describe_claims(m: &Metadata) -> Option<String> {
         .map(String::as_str)
         .collect();
     if !device.is_empty() {
-        parts.push(format!("with {}", device.join(" ")));
+        exif.push(format!("with {}", device.join(" ")));
     }
     if let Some(s) = &m.software {
-        parts.push(format!("processed with {s}"));
+        exif.push(format!("processed with {s}"));
     }
-    (!parts.is_empty()).then(|| parts.join("; "))
+    if !exif.is_empty() {
+        lines.push(format!("EXIF: {}", exif.join("; ")));
+    }
+    if let Some(x) = &m.xmp {
+        let mut parts = Vec::new();
+        for (label, value) in [
+            ("created", &x.create_date),
+            ("modified", &x.modify_date),
+            ("taken", &x.date_taken),
+            ("made with", &x.creator_tool),
+            ("document", &x.document_id),
+            ("instance", &x.instance_id),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{label} {v}"));
+            }
+        }
+        if let Some(g) = &x.gps {
+            parts.push(format!("at {}, {}", g.lat, g.lon));
+        }
+        if !x.history.is_empty() {
+            let steps: Vec<String> = x
+                .history
+                .iter()
+                .map(|e| {
+                    let mut step = e.action.clone().unwrap_or_else(|| "?".into());
+                    if let Some(w) = &e.when {
+                        step.push_str(&format!(" {w}"));
+                    }
+                    if let Some(a) = &e.software_agent {
+                        step.push_str(&format!(" ({a})"));
+                    }
+                    step
+                })
+                .collect();
+            parts.push(format!("history: {}", steps.join(", ")));
+        }
+        lines.push(format!("XMP: {}", parts.join("; ")));
+    }
+    if let Some(r) = &m.media {
+        let mut parts = Vec::new();
+        if let Some(c) = &r.created {
+            parts.push(format!("recorded {c}"));
+        }
+        if let Some(d) = r.duration_seconds {
+            parts.push(format!("{d} s long"));
+        }
+        if let Some(g) = &r.gps {
+            parts.push(format!("at {}, {}", g.lat, g.lon));
+        }
+        let device: Vec<&str> = [&r.make, &r.model]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if !device.is_empty() {
+            parts.push(format!("with {}", device.join(" ")));
+        }
+        if let (Some(w), Some(h)) = (r.width, r.height) {
+            parts.push(format!("{w}×{h}"));
+        }
+        lines.push(format!("recording: {}", parts.join("; ")));
+    }
+    if let Some(c) = &m.c2pa {
+        let mut parts = vec![match &c.reason {
+            Some(r) => format!("{} ({r})", c.state),
+            None => c.state.clone(),
+        }];
+        if let Some(s) = &c.signer {
+            let issuer = c.issuer.as_deref().map(|i| format!(", issued by {i}"));
+            parts.push(format!("signed by {s}{}", issuer.unwrap_or_default()));
+        }
+        if let Some(t) = &c.signed_at {
+            parts.push(format!("at {t}"));
+        }
+        if let Some(g) = &c.claim_generator {
+            parts.push(format!("made with {g}"));
+        }
+        if !c.actions.is_empty() {
+            let actions: Vec<&str> = c.actions.iter().map(|a| a.action.as_str()).collect();
+            parts.push(format!("actions: {}", actions.join(", ")));
+        }
+        if !c.ingredients.is_empty() {
+            let from: Vec<&str> = c
+                .ingredients
+                .iter()
+                .map(|i| i.title.as_deref().unwrap_or("untitled"))
+                .collect();
+            parts.push(format!("made from: {}", from.join(", ")));
+        }
+        lines.push(format!("C2PA content credentials: {}", parts.join("; ")));
+    }
+    lines
 }
 
 fn describe_entry(e: &ChainEntry) -> String {

@@ -754,3 +754,99 @@ fn the_file_an_item_describes_cannot_be_edited() {
     );
     assert_eq!(log_size(&s.archive), before + 1);
 }
+
+/// Content credentials made here with the `c2pa` crate's Builder and a certificate chain
+/// generated at test time, stored through `rightsdoc evidence add`.
+#[cfg(feature = "c2pa")]
+mod content_credentials {
+    use super::*;
+    use base64::Engine;
+    use c2pa::{Builder, BuilderIntent, Context, EphemeralSigner, Signer};
+
+    /// `png()` signed as a camera capture by `signer`.
+    fn signed(signer: &EphemeralSigner) -> Vec<u8> {
+        let definition = r#"{"title": "gate.png",
+            "claim_generator_info": [{"name": "Field Camera", "version": "2.1"}]}"#;
+        let mut builder = Builder::from_context(Context::new())
+            .with_definition(definition)
+            .unwrap();
+        builder.set_intent(BuilderIntent::Create(
+            c2pa::assertions::DigitalSourceType::DigitalCapture,
+        ));
+        let mut out = std::io::Cursor::new(Vec::new());
+        builder
+            .sign(
+                signer,
+                "image/png",
+                &mut std::io::Cursor::new(png()),
+                &mut out,
+            )
+            .unwrap();
+        out.into_inner()
+    }
+
+    fn ca_pem(signer: &EphemeralSigner) -> String {
+        let der = signer.certs().unwrap().pop().unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        let lines: Vec<String> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        )
+    }
+
+    #[test]
+    fn credentials_are_recorded_as_claims_untrusted_trusted_or_invalid() {
+        let s = setup();
+        let signer = EphemeralSigner::new("Field Camera Signer").unwrap();
+        let photo = signed(&signer);
+
+        // Stored and shown as claims; the signer is unknown to this archive.
+        let text = ok(
+            &s.archive,
+            &["evidence", "add", &s.file("gate.png", &photo)],
+        );
+        assert!(
+            text.contains("claims the file makes, not verified"),
+            "{text}"
+        );
+        assert!(
+            text.contains("C2PA content credentials: untrusted")
+                && text.contains("signed by Field Camera Signer")
+                && text.contains("made with Field Camera 2.1")
+                && text.contains("c2pa.created"),
+            "{text}"
+        );
+        let id = text.split_whitespace().nth(1).unwrap();
+        let record: Value = serde_json::from_str(&ok(&s.archive, &["show", id, "--json"])).unwrap();
+        let c = &record["metadata"]["c2pa"];
+        assert_eq!(c["state"], "untrusted", "{record}");
+        assert_eq!(c["signer"], "Field Camera Signer");
+        assert_eq!(c["claim_generator"], "Field Camera 2.1");
+        assert_eq!(c["manifests"], 1);
+
+        // One byte of the image changed: the same claims, now invalid, and the file is kept.
+        let mut tampered = photo.clone();
+        let idat = tampered.windows(4).position(|w| w == b"IDAT").unwrap();
+        tampered[idat + 6] ^= 0x01;
+        let added = s.add(&s.file("gate-2.png", &tampered), &[]);
+        let c = &added["metadata"]["c2pa"];
+        assert_eq!(c["state"], "invalid", "{added}");
+        assert!(c["reason"].as_str().unwrap().contains("tampered"), "{c}");
+        assert_eq!(c["signer"], "Field Camera Signer");
+
+        // With the signer's CA among the archive's trust anchors, a new file of that signer
+        // is trusted (what was recorded before stays as it was recorded).
+        std::fs::write(s.archive.join("c2pa-trust-anchors.pem"), ca_pem(&signer)).unwrap();
+        let again = signed(&signer);
+        let added = s.add(&s.file("gate-3.png", &again), &[]);
+        assert_eq!(added["metadata"]["c2pa"]["state"], "trusted", "{added}");
+        let old: Value = serde_json::from_str(&ok(&s.archive, &["show", id, "--json"])).unwrap();
+        assert_eq!(old["metadata"]["c2pa"]["state"], "untrusted");
+        ok(&s.archive, &["verify"]);
+    }
+}

@@ -245,8 +245,9 @@ const FIGURE_VALUE: &[Field] = &[
     .required(),
 ];
 
-/// What a file says about itself (EXIF), as `rightsdoc_blobs::Metadata` reads it: claims,
-/// never facts the archive vouches for.
+/// What a file says about itself, as `rightsdoc_blobs::Metadata` reads it (EXIF at the top
+/// level; XMP, a recording's container and C2PA content credentials in their own objects):
+/// claims, never facts the archive vouches for.
 const EVIDENCE_METADATA: &[Field] = &[
     f(
         "date_time_original",
@@ -265,6 +266,174 @@ const EVIDENCE_METADATA: &[Field] = &[
         Ty::Text,
         "software the file says it was processed with (a claim)",
     ),
+    f(
+        "xmp",
+        Ty::Object(XMP_CLAIMS),
+        "what the file's XMP packet claims",
+    ),
+    f(
+        "media",
+        Ty::Object(MEDIA_CLAIMS),
+        "what a video or audio container claims",
+    ),
+    f(
+        "c2pa",
+        Ty::Object(C2PA_CLAIMS),
+        "the file's C2PA content credentials and whether they validate",
+    ),
+];
+
+const XMP_CLAIMS: &[Field] = &[
+    f(
+        "create_date",
+        Ty::Text,
+        "when the file says it was created (XMP)",
+    ),
+    f(
+        "modify_date",
+        Ty::Text,
+        "when it says it was last changed (XMP)",
+    ),
+    f(
+        "metadata_date",
+        Ty::Text,
+        "when its metadata says it was last changed (XMP)",
+    ),
+    f("date_taken", Ty::Text, "when it says it was taken (XMP)"),
+    f(
+        "creator_tool",
+        Ty::Text,
+        "the software it says made it (XMP)",
+    ),
+    f(
+        "document_id",
+        Ty::Text,
+        "the document every version shares (XMP)",
+    ),
+    f(
+        "instance_id",
+        Ty::Text,
+        "this version of the document (XMP)",
+    ),
+    f(
+        "original_document_id",
+        Ty::Text,
+        "the document it was first made as (XMP)",
+    ),
+    f("gps", Ty::Point, "where it says it was taken (XMP)"),
+    f(
+        "history",
+        Ty::Object(XMP_EVENT),
+        "the edits it records (XMP history)",
+    )
+    .many(),
+];
+
+const XMP_EVENT: &[Field] = &[
+    f(
+        "action",
+        Ty::Text,
+        "what was done (created, saved, converted…)",
+    ),
+    f("when", Ty::Text, "when"),
+    f("software_agent", Ty::Text, "with what software"),
+    f("changed", Ty::Text, "which parts changed"),
+    f("instance_id", Ty::Text, "the version it made"),
+    f("parameters", Ty::Text, "details"),
+];
+
+const MEDIA_CLAIMS: &[Field] = &[
+    f(
+        "created",
+        Ty::Text,
+        "when the container says it was recorded",
+    ),
+    f(
+        "duration_seconds",
+        Ty::Number,
+        "length in seconds, as the container states it",
+    ),
+    f("gps", Ty::Point, "where it says it was recorded"),
+    f("iso6709", Ty::Text, "the position as written (ISO 6709)"),
+    f("make", Ty::Text, "recording device maker"),
+    f("model", Ty::Text, "recording device model"),
+    f("software", Ty::Text, "software named by the container"),
+    f("author", Ty::Text, "author named by the container"),
+    f(
+        "width",
+        Ty::Int {
+            min: 1,
+            max: u32::MAX as i64,
+        },
+        "frame width in pixels",
+    ),
+    f(
+        "height",
+        Ty::Int {
+            min: 1,
+            max: u32::MAX as i64,
+        },
+        "frame height in pixels",
+    ),
+];
+
+const C2PA_CLAIMS: &[Field] = &[
+    f(
+        "state",
+        Ty::Text,
+        "trusted, untrusted (valid signature, unknown signer), invalid (tampered or broken) or remote",
+    )
+    .required(),
+    f("reason", Ty::Text, "why it is not trusted"),
+    f("failures", Ty::Text, "the C2PA failure codes").many(),
+    f(
+        "claim_generator",
+        Ty::Text,
+        "the software that made the claim",
+    ),
+    f("signer", Ty::Text, "who signed it (certificate common name)"),
+    f("issuer", Ty::Text, "who issued the signer's certificate"),
+    f("signed_at", Ty::Text, "when it says it was signed"),
+    f("title", Ty::Text, "the title the credentials give the file"),
+    f(
+        "actions",
+        Ty::Object(C2PA_ACTION),
+        "what the credentials say was done to the file",
+    )
+    .many(),
+    f(
+        "ingredients",
+        Ty::Object(C2PA_INGREDIENT),
+        "the files it says it was made from",
+    )
+    .many(),
+    f(
+        "manifests",
+        Ty::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        "how many manifests the file carries",
+    ),
+];
+
+const C2PA_ACTION: &[Field] = &[
+    f("action", Ty::Text, "c2pa.created, c2pa.edited…").required(),
+    f("when", Ty::Text, "when"),
+    f("software_agent", Ty::Text, "with what software"),
+    f("description", Ty::Text, "what was done"),
+    f(
+        "digital_source_type",
+        Ty::Text,
+        "how the content was made (camera, generated…)",
+    ),
+];
+
+const C2PA_INGREDIENT: &[Field] = &[
+    f("title", Ty::Text, "its name"),
+    f("format", Ty::Text, "its media type"),
+    f("relationship", Ty::Text, "parentOf, componentOf or inputTo"),
+    f("instance_id", Ty::Text, "its instance id"),
 ];
 
 static SCHEMAS: &[KindSchema] = &[
@@ -710,7 +879,7 @@ static SCHEMAS: &[KindSchema] = &[
             f(
                 "metadata",
                 Ty::Object(EVIDENCE_METADATA),
-                "what the file claims about itself (EXIF): claims, not verified facts",
+                "what the file claims about itself (EXIF, XMP, container, C2PA): claims, not verified facts",
             ),
         ],
     },

@@ -1,7 +1,8 @@
-//! Evidence files in the browser: uploading one (`/evidence/new`, editors and admins), what
-//! an item's page shows of it (hash, size, sniffed type, the claims its metadata makes, its
-//! original and derived copies, its chain of custody) and downloading the original
-//! (`/evidence/ID/file`).
+//! Evidence files in the browser: uploading one (`/evidence/new`, editors and admins; a
+//! derived copy names its original and how it was made), what an item's page shows of it
+//! (hash, size, sniffed type, the claims its metadata makes, its original and derived
+//! copies, its chain of custody), recording a hand-over (`/evidence/ID/hand-over`, editors and
+//! admins) and downloading the original (`/evidence/ID/file`).
 //!
 //! Everything is read through the visitor's [`Reader`]; writes go through the [`Library`]
 //! under the signed-in user's name. Uploaded files are untrusted: a download is always an
@@ -22,7 +23,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Field, MultipartError};
 use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rightsdoc_archive::{ChainEntry, EvidenceAdded, EvidenceInput};
 use rightsdoc_model::vocab::vocabularies;
@@ -57,6 +58,10 @@ pub fn routes() -> Router<AppState> {
             "/evidence/{id}/file",
             get(download).post(download_with_reason),
         )
+        .route(
+            "/evidence/{id}/hand-over",
+            get(hand_over_form).post(hand_over),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -68,11 +73,16 @@ struct Typed {
     source: String,
     note: String,
     classification: String,
+    /// For a derived copy: the original's id and how the copy was made.
+    derived_from: String,
+    derivation: String,
     /// A file had been chosen (the browser forgets it; the page says to choose it again).
     had_file: bool,
     file_error: String,
     source_error: String,
     classification_error: String,
+    derived_error: String,
+    derivation_error: String,
     error: String,
 }
 
@@ -96,13 +106,20 @@ struct UploadPage {
     page: Page,
     sources: Vec<(String, String)>,
     classes: Vec<(String, String)>,
+    /// Evidence items the visitor may see, as originals a copy can be made from.
+    originals: Vec<(String, String)>,
+    derivations: Vec<(String, String)>,
     source: String,
     note: String,
     classification: String,
+    derived_from: String,
+    derivation: String,
     had_file: bool,
     file_error: String,
     source_error: String,
     classification_error: String,
+    derived_error: String,
+    derivation_error: String,
     error: String,
     note_label: String,
     note_help: String,
@@ -121,20 +138,37 @@ async fn upload_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let reader = app.reader(visitor);
-    let mut sources = blocking(move || {
-        let (sources, _) = reader.list(Kind::Source, 0, 5_000)?;
-        Ok(sources
-            .iter()
-            .map(|s| {
-                (
-                    s["id"].as_str().unwrap_or_default().to_string(),
-                    label_of(s),
-                )
-            })
-            .collect::<Vec<_>>())
+    let (sources, originals) = blocking(move || {
+        let choices = |kind| -> Result<Vec<(String, String)>, WebError> {
+            let (records, _) = reader.list(kind, 0, 5_000)?;
+            let mut out: Vec<(String, String)> = records
+                .iter()
+                .map(|s| {
+                    (
+                        s["id"].as_str().unwrap_or_default().to_string(),
+                        label_of(s),
+                    )
+                })
+                .collect();
+            out.sort_by_key(|s| s.1.to_lowercase());
+            Ok(out)
+        };
+        Ok((choices(Kind::Source)?, choices(Kind::Evidence)?))
     })
     .await?;
-    sources.sort_by_key(|s| s.1.to_lowercase());
+    let derivations = vocabularies()
+        .terms("derivation")
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                match lang {
+                    Lang::En => t.en.clone(),
+                    Lang::Fa => t.fa.clone(),
+                },
+            )
+        })
+        .collect();
     let body = UploadPage {
         page: Page::new(lang, lang.t("ev_new"), "/evidence/new", params, visitor),
         sources,
@@ -142,13 +176,19 @@ async fn upload_page(
             .iter()
             .map(|c| (c.to_string(), lang.t(c).to_string()))
             .collect(),
+        originals,
+        derivations,
         source: typed.source,
         note: typed.note,
         classification: typed.classification,
+        derived_from: typed.derived_from,
+        derivation: typed.derivation,
         had_file: typed.had_file,
         file_error: typed.file_error,
         source_error: typed.source_error,
         classification_error: typed.classification_error,
+        derived_error: typed.derived_error,
+        derivation_error: typed.derivation_error,
         error: typed.error,
         note_label: field_label("note", lang),
         note_help: field_help("what the file shows and how it was obtained", lang).to_string(),
@@ -168,8 +208,10 @@ async fn form(
     visitor.writer()?;
     let (lang, _) = language(&params, &headers);
     let typed = Typed {
-        // `?source=` preselects the source (the link on a source's page).
+        // `?source=` preselects the source (the link on a source's page); `?derived_from=`
+        // the original (the link on an item's page).
         source: params.get("source").cloned().unwrap_or_default(),
+        derived_from: params.get("derived_from").cloned().unwrap_or_default(),
         ..Typed::default()
     };
     upload_page(&app, &visitor, lang, &params, typed, None, StatusCode::OK).await
@@ -321,6 +363,8 @@ async fn upload(
         source: field("source"),
         note: fields.get("note").cloned().unwrap_or_default(),
         classification: field("classification"),
+        derived_from: field("derived_from"),
+        derivation: field("derivation"),
         had_file: file.as_ref().is_some_and(|f| f.size > 0) || problem.is_some(),
         ..Typed::default()
     };
@@ -362,6 +406,34 @@ async fn upload(
             refused = true;
         }
     }
+    // A copy names a visible original and how it was made; an original names neither.
+    match (typed.derived_from.is_empty(), typed.derivation.is_empty()) {
+        (true, true) => {}
+        (true, false) => {
+            typed.derived_error = lang.t("ev_original_required").to_string();
+            refused = true;
+        }
+        (false, true) => {
+            typed.derivation_error = lang.t("ev_derivation_required").to_string();
+            refused = true;
+        }
+        (false, false) => {
+            if vocabularies()
+                .term("derivation", &typed.derivation)
+                .is_none()
+            {
+                typed.derivation_error = lang.t("ev_derivation_required").to_string();
+                refused = true;
+            }
+            if visible_item(&app, &visitor, &typed.derived_from)
+                .await?
+                .is_none()
+            {
+                typed.derived_error = lang.t("ev_unknown_original").to_string();
+                refused = true;
+            }
+        }
+    }
     let (Some(file), Some(classification), false) = (file, classification, refused) else {
         typed.error = lang.t("ev_refused").to_string();
         return upload_page(
@@ -380,6 +452,8 @@ async fn upload(
         source: (!typed.source.is_empty()).then(|| typed.source.clone()),
         note: Some(typed.note.trim().to_string()).filter(|n| !n.is_empty()),
         classification,
+        derived_from: (!typed.derived_from.is_empty()).then(|| typed.derived_from.clone()),
+        derivation: (!typed.derivation.is_empty()).then(|| typed.derivation.clone()),
         ..EvidenceInput::default()
     };
     let library = app.library.clone();
@@ -728,6 +802,165 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hand-over
+
+#[derive(Template)]
+#[template(path = "evidence_hand_over.html")]
+struct HandOverPage {
+    page: Page,
+    id: String,
+    item_href: String,
+    label: String,
+    to: String,
+    reason: String,
+    from: String,
+    to_error: String,
+    reason_error: String,
+}
+
+#[derive(Deserialize, Default)]
+struct HandOverForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    from: String,
+}
+
+/// The item's label, if `id` is an evidence item the visitor may see.
+async fn visible_item(
+    app: &AppState,
+    visitor: &Visitor,
+    id: &str,
+) -> Result<Option<String>, WebError> {
+    if Kind::from_id(id) != Some(Kind::Evidence) {
+        return Ok(None);
+    }
+    let reader = app.reader(visitor);
+    let lookup = id.to_string();
+    blocking(move || Ok(reader.record(&lookup)?.map(|v| label_of(&v)))).await
+}
+
+/// The hand-over form, as typed, with the reasons it was refused.
+fn hand_over_page(
+    visitor: &Visitor,
+    lang: Lang,
+    params: &HashMap<String, String>,
+    id: &str,
+    label: String,
+    form: HandOverForm,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let path = format!("/evidence/{id}/hand-over");
+    let refused = status != StatusCode::OK;
+    let body = HandOverPage {
+        page: Page::new(lang, lang.t("ev_hand_over"), &path, params, visitor),
+        id: id.to_string(),
+        item_href: href(id),
+        label,
+        to_error: if refused && form.to.trim().is_empty() {
+            lang.t("ev_hand_over_to_required").to_string()
+        } else {
+            String::new()
+        },
+        reason_error: if refused && form.reason.trim().is_empty() {
+            lang.t("ev_hand_over_reason_required").to_string()
+        } else {
+            String::new()
+        },
+        to: form.to,
+        reason: form.reason,
+        from: form.from,
+    }
+    .render()?;
+    Ok(html(body, lang, false, status))
+}
+
+async fn hand_over_form(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let visitor = app.visitor(&headers);
+    visitor.writer()?;
+    let (lang, remember) = language(&params, &headers);
+    let path = format!("/evidence/{id}/hand-over");
+    let Some(label) = visible_item(&app, &visitor, &id).await? else {
+        return Ok(html(
+            not_found(lang, &path, &params, &visitor)?,
+            lang,
+            remember,
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    hand_over_page(
+        &visitor,
+        lang,
+        &params,
+        &id,
+        label,
+        HandOverForm::default(),
+        StatusCode::OK,
+    )
+}
+
+/// Record a hand-over: a `handed_over` custody entry under the signed-in editor's name, as
+/// `rightsdoc evidence hand-over` writes it; then back to the item's chain of custody.
+async fn hand_over(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HandOverForm>,
+) -> Result<Response, WebError> {
+    let visitor = app.visitor(&headers);
+    visitor.writer()?;
+    // The token is checked before the item is looked up: a forged form learns nothing.
+    check_csrf(&visitor, &form.csrf)?;
+    let (lang, _) = language(&HashMap::new(), &headers);
+    let params = HashMap::new();
+    let path = format!("/evidence/{id}/hand-over");
+    let Some(label) = visible_item(&app, &visitor, &id).await? else {
+        return Ok(html(
+            not_found(lang, &path, &params, &visitor)?,
+            lang,
+            false,
+            StatusCode::NOT_FOUND,
+        ));
+    };
+    let (to, reason) = (form.to.trim().to_string(), form.reason.trim().to_string());
+    if to.is_empty() || reason.is_empty() {
+        return hand_over_page(
+            &visitor,
+            lang,
+            &params,
+            &id,
+            label,
+            form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let from = Some(form.from.trim().to_string()).filter(|f| !f.is_empty());
+    let reader = app.reader(&visitor);
+    let item = id.clone();
+    let written = blocking(move || reader.hand_over(&item, &to, &reason, from.as_deref())).await?;
+    match written {
+        Some(_) => {
+            Ok(axum::response::Redirect::to(&format!("/evidence/{id}#custody")).into_response())
+        }
+        None => Ok(html(
+            not_found(lang, &path, &params, &visitor)?,
+            lang,
+            false,
+            StatusCode::NOT_FOUND,
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The item's page
 
 /// Fields the page shows in its own panels rather than among the record's details.
@@ -777,7 +1010,7 @@ pub struct EvidenceView {
     pub acquired_by: String,
     pub source: Option<Link>,
     pub note: String,
-    pub claims: Vec<(String, String)>,
+    pub claims: Vec<ClaimGroup>,
     pub original: Option<Link>,
     pub derivation: String,
     pub copies: Vec<CopyLink>,
@@ -888,36 +1121,107 @@ pub fn item_view(
     })
 }
 
-/// What the file claims about itself, labelled as claims.
-fn claims(metadata: Option<&Value>, lang: Lang) -> Vec<(String, String)> {
-    let Some(Value::Object(m)) = metadata else {
-        return Vec::new();
-    };
-    let known = [
-        ("date_time_original", "claim_taken"),
-        ("gps", "claim_gps"),
-        ("make", "claim_make"),
-        ("model", "claim_model"),
-        ("software", "claim_software"),
-    ];
-    let shown = |v: &Value| match v {
+/// One kind of claim a file makes (its EXIF block, its XMP packet, its container, its C2PA
+/// credentials), with the rows to show.
+pub struct ClaimGroup {
+    pub title: String,
+    /// For content credentials: `trusted`, `untrusted`, `invalid` or `remote` (a CSS class
+    /// and the state shown first); empty for the others.
+    pub state: String,
+    pub rows: Vec<(String, String)>,
+}
+
+/// A claimed value as text: a point as `lat, lon`, a list item by item, an object's values
+/// one after the other.
+fn shown(v: &Value) -> String {
+    match v {
         Value::Object(o) if o.contains_key("lat") && o.contains_key("lon") => {
             format!("{}, {}", o["lat"], o["lon"])
         }
+        Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| *k != "classification")
+            .map(|(_, v)| shown(v))
+            .collect::<Vec<_>>()
+            .join(" · "),
+        Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join("; "),
         Value::String(s) => s.clone(),
         other => plain_str(other).map_or_else(|| other.to_string(), str::to_string),
-    };
+    }
+}
+
+/// The rows of a claims object: `known` keys first under their labels, then any other key
+/// under its field's label.
+fn rows(
+    o: &serde_json::Map<String, Value>,
+    known: &[(&str, &str)],
+    skip: &[&str],
+    lang: Lang,
+) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = known
         .iter()
-        .filter_map(|(k, label)| Some((lang.t(label).to_string(), shown(m.get(*k)?))))
+        .filter_map(|(k, label)| Some((lang.t(label).to_string(), shown(o.get(*k)?))))
         .collect();
-    // Claims a later reader adds, under their field's label.
-    for (k, v) in m {
-        if k != "classification" && !known.iter().any(|(n, _)| n == k) {
+    for (k, v) in o {
+        if k != "classification"
+            && !skip.contains(&k.as_str())
+            && !known.iter().any(|(n, _)| n == k)
+        {
             out.push((field_label(k, lang), shown(v)));
         }
     }
     out
+}
+
+/// What the file claims about itself, labelled as claims, kind by kind.
+fn claims(metadata: Option<&Value>, lang: Lang) -> Vec<ClaimGroup> {
+    let Some(Value::Object(m)) = metadata else {
+        return Vec::new();
+    };
+    let mut groups = Vec::new();
+    let exif = rows(
+        m,
+        &[
+            ("date_time_original", "claim_taken"),
+            ("gps", "claim_gps"),
+            ("make", "claim_make"),
+            ("model", "claim_model"),
+            ("software", "claim_software"),
+        ],
+        &["xmp", "media", "c2pa"],
+        lang,
+    );
+    let mut group = |title: &str, state: String, rows: Vec<(String, String)>| {
+        if !rows.is_empty() {
+            groups.push(ClaimGroup {
+                title: lang.t(title).to_string(),
+                state,
+                rows,
+            });
+        }
+    };
+    group("claims_exif", String::new(), exif);
+    if let Some(Value::Object(x)) = m.get("xmp") {
+        group("claims_xmp", String::new(), rows(x, &[], &[], lang));
+    }
+    if let Some(Value::Object(r)) = m.get("media") {
+        group("claims_media", String::new(), rows(r, &[], &[], lang));
+    }
+    if let Some(Value::Object(c)) = m.get("c2pa") {
+        let state = c
+            .get("state")
+            .and_then(plain_str)
+            .filter(|s| ["trusted", "untrusted", "invalid", "remote"].contains(s))
+            .unwrap_or("invalid")
+            .to_string();
+        let mut shown_rows = vec![(
+            lang.t("c2pa_state").to_string(),
+            lang.t(&format!("c2pa_{state}")).to_string(),
+        )];
+        shown_rows.extend(rows(c, &[], &["state"], lang));
+        group("claims_c2pa", state, shown_rows);
+    }
+    groups
 }
 
 fn custody_row(e: ChainEntry, lang: Lang) -> CustodyRow {

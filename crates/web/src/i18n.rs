@@ -401,8 +401,80 @@ impl Lang {
                 "ادعاهای خود پرونده، راستی‌آزمایی‌نشده. دوربین‌ها، تلفن‌ها و نرم‌افزارهای ویرایش آن‌ها را می‌نویسند و هر کسی می‌تواند آن‌ها را تغییر دهد؛ ساعت دوربین‌ها اغلب نادرست است.",
             ),
             "ev_no_claims" => (
-                "The file makes no claims the archive can read (no EXIF data).",
-                "پرونده ادعایی ندارد که بایگانی بتواند بخواند (دادهٔ EXIF ندارد).",
+                "The file makes no claims the archive can read (no EXIF, XMP, container or C2PA metadata).",
+                "پرونده ادعایی ندارد که بایگانی بتواند بخواند (فرادادهٔ EXIF، XMP، ظرف یا C2PA ندارد).",
+            ),
+            "ev_hand_over" => ("Record a hand-over", "ثبت تحویل"),
+            "ev_add_copy" => (
+                "Add a copy made from this file (thumbnail, transcode, redacted)",
+                "افزودن نسخه‌ای ساخته‌شده از این پرونده (تصویر کوچک، تبدیل، پوشانده‌شده)",
+            ),
+            "ev_hand_over_intro" => (
+                "The file was given to someone: who received it and why go into its chain of custody, under your name.",
+                "پرونده به کسی داده شد: گیرنده و دلیل، به نام شما، در زنجیرهٔ نگهداری آن ثبت می‌شود.",
+            ),
+            "ev_hand_over_to" => ("Handed over to", "تحویل به"),
+            "ev_hand_over_reason" => ("Why", "دلیل"),
+            "ev_hand_over_from" => ("Handed over by", "تحویل‌دهنده"),
+            "ev_hand_over_from_help" => (
+                "Leave empty if it was you.",
+                "اگر خودتان تحویل دادید، خالی بگذارید.",
+            ),
+            "ev_hand_over_button" => ("Record the hand-over", "ثبت تحویل"),
+            "ev_hand_over_refused" => (
+                "Nothing was recorded; see below.",
+                "چیزی ثبت نشد؛ پایین را ببینید.",
+            ),
+            "ev_hand_over_to_required" => (
+                "Say who received the file.",
+                "بگویید پرونده را چه کسی دریافت کرد.",
+            ),
+            "ev_hand_over_reason_required" => {
+                ("Say why it was handed over.", "بگویید چرا تحویل داده شد.")
+            }
+            "ev_derived_from" => ("Made from (for a copy)", "ساخته‌شده از (برای یک نسخه)"),
+            "ev_not_derived" => ("(an original, not a copy)", "(پروندهٔ اصلی، نه نسخه)"),
+            "ev_derived_help" => (
+                "For a thumbnail, transcode or redacted copy: the original item it was made from. The original is never changed.",
+                "برای تصویر کوچک، نسخهٔ تبدیل‌شده یا پوشانده‌شده: مدرک اصلی‌ای که از آن ساخته شد. پروندهٔ اصلی هرگز تغییر نمی‌کند.",
+            ),
+            "ev_derivation" => ("How the copy was made", "چگونگی ساخت نسخه"),
+            "ev_choose_derivation" => ("(choose)", "(انتخاب کنید)"),
+            "ev_derivation_required" => (
+                "Say how the copy was made from its original.",
+                "بگویید نسخه چگونه از پروندهٔ اصلی ساخته شد.",
+            ),
+            "ev_original_required" => (
+                "Choose the original this copy was made from.",
+                "پروندهٔ اصلی‌ای را که این نسخه از آن ساخته شد انتخاب کنید.",
+            ),
+            "ev_unknown_original" => (
+                "There is no such evidence item you may see.",
+                "چنین مدرکی که شما بتوانید ببینید وجود ندارد.",
+            ),
+            "claims_exif" => ("EXIF (camera data)", "EXIF (دادهٔ دوربین)"),
+            "claims_xmp" => ("XMP (editing software data)", "XMP (دادهٔ نرم‌افزار ویرایش)"),
+            "claims_media" => ("The recording's container", "ظرف ضبط"),
+            "claims_c2pa" => (
+                "C2PA content credentials (claims the file makes)",
+                "گواهی‌های محتوای C2PA (ادعاهای خود پرونده)",
+            ),
+            "c2pa_state" => ("Validation", "اعتبارسنجی"),
+            "c2pa_trusted" => (
+                "signed and intact; the signer is on this archive's trust list",
+                "امضاشده و دست‌نخورده؛ امضاکننده در فهرست اعتماد این بایگانی است",
+            ),
+            "c2pa_untrusted" => (
+                "signed and intact, by a signer this archive has no reason to trust",
+                "امضاشده و دست‌نخورده، از امضاکننده‌ای که این بایگانی دلیلی برای اعتماد به آن ندارد",
+            ),
+            "c2pa_invalid" => (
+                "INVALID: tampered or broken; the file is not what was signed",
+                "نامعتبر: دست‌کاری‌شده یا خراب؛ پرونده همان چیزی نیست که امضا شد",
+            ),
+            "c2pa_remote" => (
+                "kept outside the file and not fetched",
+                "بیرون از پرونده نگه داشته شده و دریافت نشد",
             ),
             "claim_taken" => ("Taken (the file says)", "زمان گرفتن (به گفتهٔ پرونده)"),
             "claim_gps" => ("Place (the file's GPS)", "مکان (GPS پرونده)"),
@@ -540,6 +612,29 @@ pub fn field_label(key: &str, lang: Lang) -> String {
         "make" => "سازندهٔ دستگاه",
         "model" => "مدل دستگاه",
         "software" => "نرم‌افزار",
+        "create_date" => "زمان ساخت",
+        "modify_date" => "زمان تغییر",
+        "metadata_date" => "زمان تغییر فراداده",
+        "date_taken" => "زمان گرفتن",
+        "creator_tool" => "نرم‌افزار سازنده",
+        "document_id" => "شناسهٔ سند",
+        "instance_id" => "شناسهٔ نسخه",
+        "original_document_id" => "شناسهٔ سند اصلی",
+        "history" => "تاریخچه",
+        "created" => "زمان ضبط",
+        "duration_seconds" => "مدت (ثانیه)",
+        "iso6709" => "موقعیت (ISO 6709)",
+        "author" => "پدیدآورنده",
+        "width" => "پهنا",
+        "height" => "بلندی",
+        "failures" => "خطاها",
+        "claim_generator" => "سازندهٔ ادعا",
+        "signer" => "امضاکننده",
+        "issuer" => "صادرکنندهٔ گواهی",
+        "signed_at" => "زمان امضا",
+        "actions" => "کنش‌ها",
+        "ingredients" => "مواد سازنده",
+        "manifests" => "شمار مانیفست‌ها",
         "evidence" => "مدرک",
         "action" => "کنش",
         "from" => "از",
@@ -769,8 +864,8 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
             "پروندهٔ اصلی‌ای که این پرونده از آن ساخته شده است (برای تصویر کوچک، نسخهٔ تبدیل‌شده یا نسخهٔ پوشانده‌شده)"
         }
         "how it was made from the original" => "چگونگی ساخته شدن آن از پروندهٔ اصلی",
-        "what the file claims about itself (EXIF): claims, not verified facts" => {
-            "آنچه پرونده دربارهٔ خود می‌گوید (EXIF): ادعا، نه واقعیت راستی‌آزمایی‌شده"
+        "what the file claims about itself (EXIF, XMP, container, C2PA): claims, not verified facts" => {
+            "آنچه پرونده دربارهٔ خود می‌گوید (EXIF، XMP، ظرف ویدیو، C2PA): ادعا، نه واقعیت راستی‌آزمایی‌شده"
         }
         // What an evidence file claims about itself.
         "when the file says it was taken (EXIF; a claim, not verified)" => {
@@ -784,6 +879,64 @@ pub fn field_help(english: &'static str, lang: Lang) -> &'static str {
         "software the file says it was processed with (a claim)" => {
             "نرم‌افزاری که به گفتهٔ پرونده با آن پردازش شده است (ادعا)"
         }
+        "what the file's XMP packet claims" => "آنچه بستهٔ XMP پرونده ادعا می‌کند",
+        "what a video or audio container claims" => "آنچه ظرف ویدیو یا صدا ادعا می‌کند",
+        "the file's C2PA content credentials and whether they validate" => {
+            "گواهی‌های محتوای C2PA پرونده و اینکه آیا معتبرند"
+        }
+        "when the file says it was created (XMP)" => "زمانی که پرونده می‌گوید ساخته شده است (XMP)",
+        "when it says it was last changed (XMP)" => {
+            "زمانی که می‌گوید آخرین بار تغییر کرده است (XMP)"
+        }
+        "when its metadata says it was last changed (XMP)" => {
+            "زمانی که فراداده‌اش می‌گوید آخرین بار تغییر کرده است (XMP)"
+        }
+        "when it says it was taken (XMP)" => "زمانی که می‌گوید گرفته شده است (XMP)",
+        "the software it says made it (XMP)" => "نرم‌افزاری که به گفتهٔ آن، آن را ساخته است (XMP)",
+        "the document every version shares (XMP)" => "سندی که همهٔ نسخه‌ها در آن شریک‌اند (XMP)",
+        "this version of the document (XMP)" => "این نسخه از سند (XMP)",
+        "the document it was first made as (XMP)" => "سندی که نخست به صورت آن ساخته شد (XMP)",
+        "where it says it was taken (XMP)" => "جایی که می‌گوید گرفته شده است (XMP)",
+        "the edits it records (XMP history)" => "ویرایش‌هایی که ثبت کرده است (تاریخچهٔ XMP)",
+        "what was done (created, saved, converted…)" => "آنچه انجام شد (ساخته، ذخیره، تبدیل…)",
+        "with what software" => "با چه نرم‌افزاری",
+        "which parts changed" => "کدام بخش‌ها تغییر کرد",
+        "the version it made" => "نسخه‌ای که ساخت",
+        "details" => "جزئیات",
+        "when the container says it was recorded" => "زمانی که ظرف می‌گوید ضبط شده است",
+        "length in seconds, as the container states it" => "مدت به ثانیه، به گفتهٔ ظرف",
+        "where it says it was recorded" => "جایی که می‌گوید ضبط شده است",
+        "the position as written (ISO 6709)" => "موقعیت، همان‌گونه که نوشته شده (ISO 6709)",
+        "recording device maker" => "سازندهٔ دستگاه ضبط",
+        "recording device model" => "مدل دستگاه ضبط",
+        "software named by the container" => "نرم‌افزاری که ظرف نام می‌برد",
+        "author named by the container" => "پدیدآورنده‌ای که ظرف نام می‌برد",
+        "frame width in pixels" => "پهنای قاب به پیکسل",
+        "frame height in pixels" => "بلندی قاب به پیکسل",
+        "trusted, untrusted (valid signature, unknown signer), invalid (tampered or broken) or remote" => {
+            "مورد اعتماد، نامطمئن (امضای درست، امضاکنندهٔ ناشناس)، نامعتبر (دست‌کاری‌شده یا خراب) یا دوردست"
+        }
+        "why it is not trusted" => "چرا مورد اعتماد نیست",
+        "the C2PA failure codes" => "کدهای خطای C2PA",
+        "the software that made the claim" => "نرم‌افزاری که ادعا را ساخت",
+        "who signed it (certificate common name)" => "امضاکننده (نام گواهی)",
+        "who issued the signer's certificate" => "صادرکنندهٔ گواهی امضاکننده",
+        "when it says it was signed" => "زمانی که می‌گوید امضا شده است",
+        "the title the credentials give the file" => "عنوانی که گواهی‌ها به پرونده می‌دهند",
+        "what the credentials say was done to the file" => {
+            "آنچه گواهی‌ها می‌گویند بر پرونده انجام شد"
+        }
+        "the files it says it was made from" => "پرونده‌هایی که می‌گوید از آن‌ها ساخته شده است",
+        "how many manifests the file carries" => "شمار مانیفست‌هایی که پرونده دارد",
+        "c2pa.created, c2pa.edited…" => "c2pa.created، c2pa.edited…",
+        "what was done" => "آنچه انجام شد",
+        "how the content was made (camera, generated…)" => {
+            "چگونگی ساخته شدن محتوا (دوربین، تولیدشده…)"
+        }
+        "its name" => "نام آن",
+        "its media type" => "نوع رسانهٔ آن",
+        "parentOf, componentOf or inputTo" => "parentOf، componentOf یا inputTo",
+        "its instance id" => "شناسهٔ نسخهٔ آن",
         // Custody: one entry in an evidence item's chain of custody.
         "the evidence item" => "مدرک",
         "what happened to it: acquired, handed over, copied, exported, accessed, verified" => {

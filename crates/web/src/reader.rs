@@ -420,6 +420,40 @@ impl Reader {
             .with_archive(|a| Ok(Some(a.custody_chain(id, clearance)?)))
     }
 
+    /// Record that evidence `id` was handed over, as the signed-in user, if the viewer's
+    /// clearance permits the item: the same `handed_over` custody entry `rightsdoc evidence
+    /// hand-over` writes (`from` defaults to the user). `None` when the item is not visible
+    /// (or nobody is signed in): nothing is written. The caller checked the user may write.
+    pub fn hand_over(
+        &self,
+        id: &str,
+        to: &str,
+        reason: &str,
+        from: Option<&str>,
+    ) -> Result<Option<String>, WebError> {
+        let Some(user) = &self.audit_as else {
+            return Ok(None);
+        };
+        match self.record(id)? {
+            Some(_) if Kind::from_id(id) == Some(Kind::Evidence) => {}
+            _ => return Ok(None),
+        }
+        let entry = Archive::open(&self.library.dir, user)?
+            .record_custody(
+                id,
+                self.viewer.clearance,
+                &CustodyInput {
+                    action: "handed_over".into(),
+                    from: Some(from.unwrap_or(user).to_string()),
+                    to: Some(to.to_string()),
+                    reason: Some(reason.to_string()),
+                    ..CustodyInput::default()
+                },
+            )
+            .map_err(refusal)?;
+        Ok(Some(entry.id))
+    }
+
     /// The original file of evidence `id`, if the viewer's clearance permits the item. A
     /// confidential item also needs a signed-in user and a `reason`: a `copied` custody entry
     /// (who, why, "web download") is written under the user's name before the bytes are

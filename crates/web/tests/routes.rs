@@ -294,6 +294,12 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
         format!("/api/v1/records/{}/history", f.secret_evidence),
         format!("/api/v1/records/{}", f.secret_custody),
         format!("/api/v1/records/{}/history", f.public_evidence),
+        // Writers only (others are refused): the hand-over forms and the upload form, which
+        // lists the items a copy can be made from.
+        format!("/evidence/{}/hand-over", f.public_evidence),
+        format!("/evidence/{}/hand-over", f.secret_evidence),
+        "/evidence/new".into(),
+        format!("/evidence/new?derived_from={}", f.secret_evidence),
     ];
     // The search page echoes the visitor's own query, so pages are searched with the canary in
     // lower case and word by word (the index is case-insensitive; the check is not).
@@ -314,8 +320,13 @@ async fn no_route_shows_any_role_more_than_its_clearance() {
                     format!("{uri}{sep}{lang}")
                 };
                 let a = get(&f.app, &uri, cookie).await;
+                let writers_only = uri.starts_with("/evidence/new") || uri.contains("/hand-over");
+                let refused =
+                    a.status == StatusCode::FORBIDDEN || a.status == StatusCode::SEE_OTHER;
                 assert!(
-                    a.status == StatusCode::OK || a.status == StatusCode::NOT_FOUND,
+                    a.status == StatusCode::OK
+                        || a.status == StatusCode::NOT_FOUND
+                        || (writers_only && refused && clearance < Classification::Confidential),
                     "{uri} as {role}: {}",
                     a.status
                 );
@@ -2103,4 +2114,248 @@ async fn an_altered_file_is_refused_not_served() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(!String::from_utf8_lossy(&body).contains("witness statement"));
     assert_eq!(chain(&f, &f.secret_evidence).len(), entries);
+}
+
+/// A hand-over recorded in the browser is the custody entry `rightsdoc evidence hand-over`
+/// writes; only editors and admins may record one, with the form's token, and a refused form
+/// keeps what was typed and writes nothing.
+#[tokio::test]
+async fn editors_record_a_hand_over_on_the_items_page_like_the_command_line() {
+    let f = fixture();
+    let id = f.public_evidence.clone();
+    let uri = format!("/evidence/{id}/hand-over");
+    let before = chain(&f, &id).len();
+    // Others see no form and cannot post one.
+    let page = get(&f.app, &format!("/evidence/{id}"), None).await;
+    assert!(!page.body.contains(&uri), "no form for anonymous visitors");
+    let a = post(&f.app, &uri, "to=x&reason=y&csrf=x", "").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "sign in first");
+    for (name, password) in [
+        ("vera", "a long viewer password"),
+        ("rana", "a long researcher password"),
+    ] {
+        let cookie = sign_in(&f, name, password, "").await.unwrap();
+        let page = get(&f.app, &format!("/evidence/{id}"), Some(&cookie)).await;
+        assert!(!page.body.contains(&uri), "no form for {name}");
+        let csrf = csrf_of(&page);
+        let a = post(&f.app, &uri, &format!("to=x&reason=y&csrf={csrf}"), &cookie).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{name}");
+        assert_eq!(
+            get(&f.app, &uri, Some(&cookie)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(chain(&f, &id).len(), before, "nothing was written");
+
+    let editor = sign_in_editor(&f).await;
+    let page = get(&f.app, &format!("/evidence/{id}"), Some(&editor)).await;
+    assert!(
+        page.body.contains(&format!(r#"action="{uri}""#)),
+        "the form is on the item's page"
+    );
+    let csrf = csrf_of(&page);
+    // A forged form (no token) and a form without a reason are refused; the second keeps
+    // what was typed and says what is missing.
+    let a = post(
+        &f.app,
+        &uri,
+        "to=UN+Special+Rapporteur&reason=submission",
+        &editor,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = post(
+        &f.app,
+        &uri,
+        &format!("to=UN+Special+Rapporteur&reason=+&csrf={csrf}"),
+        &editor,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body.contains(r#"value="UN Special Rapporteur""#),
+        "{}",
+        a.body
+    );
+    assert!(a.body.contains("Say why it was handed over"));
+    assert_eq!(chain(&f, &id).len(), before);
+    // Not an evidence item, or none the editor may see: not found, nothing written.
+    for other in [f.victim.as_str(), "evd_doesnotexist"] {
+        let a = post(
+            &f.app,
+            &format!("/evidence/{other}/hand-over"),
+            &format!("to=x&reason=y&csrf={csrf}"),
+            &editor,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{other}");
+    }
+
+    let a = post(
+        &f.app,
+        &uri,
+        &format!("to=UN+Special+Rapporteur&reason=submission+to+the+mandate&csrf={csrf}"),
+        &editor,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        a.headers[header::LOCATION],
+        format!("/evidence/{id}#custody")
+    );
+    let entries = chain(&f, &id);
+    assert_eq!(entries.len(), before + 1);
+    let web = entries.last().unwrap();
+    // The same entry the command line writes: `rightsdoc evidence hand-over ID --to … --reason …`.
+    let mut cli = Archive::open(&f.dir, "eddie").unwrap();
+    let written = cli
+        .record_custody(
+            &id,
+            Classification::Confidential,
+            &CustodyInput {
+                action: "handed_over".into(),
+                from: Some("eddie".into()),
+                to: Some("UN Special Rapporteur".into()),
+                reason: Some("submission to the mandate".into()),
+                ..CustodyInput::default()
+            },
+        )
+        .unwrap();
+    let by_cli = chain(&f, &id)
+        .into_iter()
+        .find(|e| e.record == written.id)
+        .unwrap();
+    assert_eq!(
+        (
+            &web.action,
+            &web.actor,
+            &web.from,
+            &web.to,
+            &web.reason,
+            &web.logged_by
+        ),
+        (
+            &by_cli.action,
+            &by_cli.actor,
+            &by_cli.from,
+            &by_cli.to,
+            &by_cli.reason,
+            &by_cli.logged_by
+        )
+    );
+    assert_eq!(web.action, "handed_over");
+    assert_eq!(web.from.as_deref(), Some("eddie"));
+    // The item's page lists it.
+    let page = get(&f.app, &format!("/evidence/{id}"), Some(&editor)).await;
+    assert!(page.body.contains("submission to the mandate"));
+    // A confidential item's hand-over is as confidential as the item; `from` may name another.
+    let admin = sign_in_admin(&f).await;
+    let page = get(
+        &f.app,
+        &format!("/evidence/{}", f.secret_evidence),
+        Some(&admin),
+    )
+    .await;
+    let csrf = csrf_of(&page);
+    let a = post(
+        &f.app,
+        &format!("/evidence/{}/hand-over", f.secret_evidence),
+        &format!("to=Defence+counsel&reason=disclosure&from=the+field+researcher&csrf={csrf}"),
+        &admin,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let last = chain(&f, &f.secret_evidence).pop().unwrap();
+    assert_eq!(last.from.as_deref(), Some("the field researcher"));
+    assert_eq!(last.logged_by, "admin");
+    let hidden = get(&f.app, &format!("/records/{}", last.record), None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
+
+/// A copy uploaded in the browser names its original and how it was made, as `evidence add
+/// --derived-from --derivation` does; half of that is refused, and so is an original the
+/// uploader may not see.
+#[tokio::test]
+async fn an_uploaded_copy_names_its_original_and_how_it_was_made() {
+    let f = fixture();
+    let editor = sign_in_editor(&f).await;
+    let form = get(
+        &f.app,
+        &format!("/evidence/new?derived_from={}", f.public_evidence),
+        Some(&editor),
+    )
+    .await;
+    assert!(
+        form.body.contains(&format!(
+            r#"<option value="{}" dir="auto" selected>"#,
+            f.public_evidence
+        )),
+        "the original is preselected"
+    );
+    assert!(form.body.contains(r#"<option value="thumbnail">"#));
+    let csrf = csrf_of(&form);
+    let before = evidence_count(&f);
+    let thumbnail = b"a thumbnail of the leaflet".to_vec();
+    for (fields, error) in [
+        (
+            vec![
+                ("derived_from", f.public_evidence.as_str()),
+                ("derivation", ""),
+            ],
+            "Say how the copy was made",
+        ),
+        (
+            vec![("derived_from", ""), ("derivation", "thumbnail")],
+            "Choose the original",
+        ),
+        (
+            vec![
+                ("derived_from", "evd_doesnotexist"),
+                ("derivation", "thumbnail"),
+            ],
+            "no such evidence item",
+        ),
+        (
+            vec![
+                ("derived_from", f.public_evidence.as_str()),
+                ("derivation", "painted"),
+            ],
+            "Say how the copy was made",
+        ),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str()), ("classification", "public")];
+        all.extend(fields);
+        let a = post_evidence(&f, Some(&editor), &all, Some(("thumb.txt", &thumbnail))).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{all:?}");
+        assert!(a.body.contains(error), "{all:?}: {}", a.body);
+    }
+    assert_eq!(evidence_count(&f), before, "nothing was stored");
+
+    let a = post_evidence(
+        &f,
+        Some(&editor),
+        &[
+            ("csrf", &csrf),
+            ("classification", "public"),
+            ("derived_from", &f.public_evidence),
+            ("derivation", "thumbnail"),
+        ],
+        Some(("thumb.txt", &thumbnail)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let id = evidence_link(&a.body);
+    let record = Archive::open(&f.dir, "tester")
+        .unwrap()
+        .get_visible(&id, Classification::Confidential)
+        .unwrap()
+        .unwrap();
+    assert_eq!(record["derived_from"], f.public_evidence.as_str());
+    assert_eq!(record["derivation"], "thumbnail");
+    let original = get(&f.app, &format!("/evidence/{}", f.public_evidence), None).await;
+    assert!(
+        original.body.contains(&format!(r#"href="/evidence/{id}""#)),
+        "listed as a copy"
+    );
+    assert!(original.body.contains("Thumbnail"));
 }
