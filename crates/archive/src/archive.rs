@@ -12,9 +12,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const CONFIG: &str = "rightsdoc.toml";
+pub(crate) const CONFIG: &str = "rightsdoc.toml";
 const SIGNING_KEY: &str = "keys/signing.key";
-const VERIFIER_KEY: &str = "keys/verifier.key";
+pub(crate) const VERIFIER_KEY: &str = "keys/verifier.key";
 /// What an encrypted archive's first operation and metadata say it uses.
 const ENCRYPTION: &str = "xchacha20poly1305";
 /// The local blob store (evidence files), see `rightsdoc_blobs::LocalBlobs`.

@@ -238,7 +238,7 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-fn hex(bytes: [u8; 32]) -> String {
+pub(crate) fn hex(bytes: [u8; 32]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

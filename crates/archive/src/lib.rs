@@ -18,6 +18,8 @@ mod database;
 mod error;
 mod evidence;
 mod keys;
+#[cfg(feature = "postgres")]
+mod migrate;
 mod seal;
 mod sealed_blob;
 
@@ -28,6 +30,8 @@ pub use evidence::{
     C2PA_TRUST_ANCHORS, ChainEntry, CustodyInput, EvidenceAdded, EvidenceCopy, EvidenceInput,
 };
 pub use keys::KeySource;
+#[cfg(feature = "postgres")]
+pub use migrate::Migrated;
 pub use rightsdoc_blobs as blobs;
 pub use rightsdoc_ledger::SignedCheckpoint;
 pub use rightsdoc_store::VerifyReport;

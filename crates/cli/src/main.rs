@@ -96,6 +96,11 @@ enum Command {
         /// can read every witness's name.
         #[arg(long)]
         no_encryption: bool,
+        /// Keep the log and projections in PostgreSQL instead of `archive.db`, for several
+        /// servers and many writers: an empty schema, postgres://USER@HOST:PORT/DB?schema=NAME
+        /// (the folder still holds the configuration, keys and local evidence files).
+        #[arg(long, value_name = "postgres://…")]
+        database: Option<String>,
     },
     /// Build the demo archive from the bundled data set and serve it on localhost.
     Demo {
@@ -263,6 +268,13 @@ enum Command {
     /// Restore a backup into the new folder given by --archive, verify it, and check its
     /// log against the backup's manifest.
     Restore { backup: PathBuf },
+    /// Move an embedded archive's log and projections into an empty PostgreSQL schema,
+    /// verify the copy (same operations, root and projections) and switch the archive to it.
+    /// Stop servers on the archive first; the old file is kept as archive.db.migrated.
+    Migrate {
+        #[arg(long, value_name = "postgres://USER@HOST:PORT/DB?schema=NAME")]
+        to: String,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, ValueEnum)]
@@ -323,9 +335,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Init {
             blobs,
             no_encryption,
+            database,
         } => {
             let options = rightsdoc_archive::InitOptions {
                 blobs: blobs.clone(),
+                database: database.clone(),
                 encryption: if *no_encryption {
                     None
                 } else {
@@ -417,6 +431,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Migrate { to } => migrate(dir, &actor, to, cli.json)?,
         Command::Restore { backup } => {
             let (_, m, report) = Archive::restore(backup, dir, &actor)?;
             if cli.json {
@@ -982,4 +997,31 @@ fn serve(dir: &Path, addr: SocketAddr) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
     runtime.block_on(rightsdoc_web::serve(dir, addr))?;
     Ok(())
+}
+
+#[cfg(feature = "postgres")]
+fn migrate(dir: &Path, actor: &str, to: &str, json: bool) -> Result<()> {
+    let m = Archive::open(dir, actor)?.migrate_to(to)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"operations": m.operations, "root": m.root, "records": m.records,
+                "to": m.to, "kept": m.kept})
+        );
+    } else {
+        println!(
+            "moved {} operations and {} records into {}; verified, log root {} as before",
+            m.operations, m.records, m.to, m.root
+        );
+        println!(
+            "the embedded database is kept as {}; delete it once you have checked the archive",
+            m.kept.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "postgres"))]
+fn migrate(_: &Path, _: &str, _: &str, _: bool) -> Result<()> {
+    bail!("this build of rightsdoc has no PostgreSQL support; build it with the `postgres` feature")
 }

@@ -47,6 +47,7 @@ impl BulkIndex {
     /// Adds the records operations `seq` created, in log order. Operations before the first
     /// that this index has not seen (another writer's, between two chunks of an import that
     /// commits chunk by chunk) are read from `store` first; they are committed already.
+    /// Records the index holds already (caught up from the log) are passed over.
     pub fn add(
         &mut self,
         written: &[(u64, &Record)],
@@ -54,13 +55,8 @@ impl BulkIndex {
     ) -> Result<(), SearchError> {
         for (seq, record) in written {
             if *seq < self.next {
-                return Err(SearchError::BadOperation {
-                    seq: *seq,
-                    message: format!(
-                        "handed to the index after operation {} (out of order)",
-                        self.next
-                    ),
-                });
+                // Indexed from the log already: committed before this index caught up.
+                continue;
             }
             if *seq > self.next {
                 self.index

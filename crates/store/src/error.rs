@@ -25,6 +25,12 @@ pub enum StoreError {
     },
     #[error("`{id}` is still referred to by {by}; change those records first")]
     StillReferenced { id: String, by: String },
+    /// Another process held the write lock for longer than a writer waits (an import is one
+    /// transaction, so it holds the lock until it ends).
+    #[error(
+        "the archive is busy: another process (an import, most likely) has held its write lock for 30 seconds; try again when it has finished"
+    )]
+    Busy,
     #[error("the archive store: {0}")]
     Backend(String),
     #[error("integrity: {0}")]
@@ -37,6 +43,28 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseLocked};
+        match e.sqlite_error_code() {
+            Some(DatabaseBusy | DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Backend(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+    use rusqlite::ffi;
+
+    #[test]
+    fn a_lock_held_too_long_is_busy_and_says_what_to_do() {
+        for code in [ffi::SQLITE_BUSY, ffi::SQLITE_LOCKED] {
+            let e = rusqlite::Error::SqliteFailure(ffi::Error::new(code), None);
+            let mapped = StoreError::from(e);
+            assert!(matches!(mapped, StoreError::Busy), "{mapped:?}");
+            assert!(mapped.to_string().contains("try again"));
+        }
+        let other = rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_CORRUPT), None);
+        assert!(matches!(StoreError::from(other), StoreError::Backend(_)));
     }
 }

@@ -39,6 +39,9 @@ pub enum WebError {
     NeedsToken { invalid: bool },
     #[error(transparent)]
     Accounts(#[from] crate::accounts::AccountError),
+    /// Another writer holds the archive (an import): the write may be sent again later.
+    #[error("the archive is busy with another write (an import); try again in a minute")]
+    Busy,
     #[error("the request was cancelled")]
     Cancelled,
     /// An upload could not be written to its temporary file (a full disk).
@@ -46,9 +49,24 @@ pub enum WebError {
     Spool(std::io::Error),
 }
 
+impl WebError {
+    /// The archive refused a write only because another writer holds it: [`WebError::Busy`],
+    /// however the error reached the handler.
+    pub fn busy_if_locked(self) -> WebError {
+        use rightsdoc_archive::ArchiveError;
+        use rightsdoc_store::StoreError;
+        match self {
+            WebError::Store(StoreError::Busy)
+            | WebError::Archive(ArchiveError::Store(StoreError::Busy)) => WebError::Busy,
+            other => other,
+        }
+    }
+}
+
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, message) = match &self {
+        let this = self.busy_if_locked();
+        let (status, message) = match &this {
             WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
             WebError::SignInFirst => {
                 return axum::response::Redirect::to("/login").into_response();
@@ -64,6 +82,7 @@ impl IntoResponse for WebError {
             // Stats errors are about the question asked (an unknown dimension), not the data.
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             WebError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+            WebError::Busy => (StatusCode::SERVICE_UNAVAILABLE, this.to_string()),
             WebError::Stats(e) => (StatusCode::BAD_REQUEST, e.to_string()),
             other => {
                 eprintln!("rightsdoc serve: {other}");

@@ -1874,7 +1874,7 @@ async fn an_evidence_page_shows_its_file_copies_and_chain_of_custody() {
     // The chain of custody, as the visitor may see it: the acquisition, not the confidential
     // hand-over.
     let custody = |body: &str| {
-        body.split("<section class=\"custody\">")
+        body.split("<section class=\"custody\"")
             .nth(1)
             .expect("a chain of custody")
             .split("</section>")

@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut field = None;
         let mut extra: Option<(header::HeaderName, HeaderValue)> = None;
-        let (status, detail) = match self.0 {
+        let (status, detail) = match self.0.busy_if_locked() {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "no such record, or not one this caller may see".to_string(),
@@ -90,6 +90,10 @@ impl IntoResponse for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, message)
             }
             WebError::Conflict(message) => (StatusCode::CONFLICT, message),
+            e @ WebError::Busy => {
+                extra = Some((header::RETRY_AFTER, HeaderValue::from_static("60")));
+                (StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
             WebError::Stale { found } => {
                 extra = Some((header::ETAG, etag(found)));
                 (
