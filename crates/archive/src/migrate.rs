@@ -10,7 +10,7 @@ use crate::backup::hex;
 use crate::database::{is_postgres, shown_url};
 use crate::error::ArchiveError;
 use rightsdoc_ledger::Verifier;
-use rightsdoc_store::{PostgresStore, PostgresUrl, SqliteStore, Store, StoreError, verify};
+use rightsdoc_store::{PostgresStore, PostgresUrl, SqliteStore, StoreError, verify};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

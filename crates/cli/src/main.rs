@@ -345,7 +345,6 @@ fn run(cli: Cli) -> Result<()> {
                 } else {
                     Some(keys::for_new_archive()?)
                 },
-                ..Default::default()
             };
             let a = Archive::init_with(dir, &actor, &options)?;
             if cli.json {

@@ -454,7 +454,6 @@ async fn upload(
         classification,
         derived_from: (!typed.derived_from.is_empty()).then(|| typed.derived_from.clone()),
         derivation: (!typed.derivation.is_empty()).then(|| typed.derivation.clone()),
-        ..EvidenceInput::default()
     };
     let library = app.library.clone();
     let writer = user.clone();

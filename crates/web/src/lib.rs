@@ -71,7 +71,14 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Serve the archive in `dir` on `addr` until the process is interrupted.
 pub async fn serve(dir: &Path, addr: SocketAddr) -> Result<(), ServeError> {
-    let app = Arc::new(App::open(dir).map_err(ServeError::Open)?);
+    // Opening reads the store: off the async threads, where a blocking database client (the
+    // PostgreSQL store's) may not run.
+    let owned = dir.to_path_buf();
+    let app = tokio::task::spawn_blocking(move || App::open(&owned))
+        .await
+        .map_err(|_| ServeError::Open(WebError::Cancelled))?
+        .map_err(ServeError::Open)?;
+    let app = Arc::new(app);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind(addr, e))?;

@@ -1,8 +1,10 @@
 //! Helpers for driving the real `rightsdoc` binary.
 #![allow(dead_code)]
 
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The key file every test archive is encrypted under (64 hex digits: a raw key, so no
 /// test pays for Argon2id; `tests/encryption.rs` covers passphrases).
@@ -88,4 +90,46 @@ pub fn write_zip(path: &Path, files: &[(String, Vec<u8>)]) {
         z.write_all(bytes).unwrap();
     }
     z.finish().unwrap();
+}
+
+/// The server, stopped when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `rightsdoc serve` on a free port of 127.0.0.1, once it listens.
+pub fn serve(archive: &Path) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let child = command()
+        .arg("--archive")
+        .arg(archive)
+        .args(["serve", "--addr", &addr])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while TcpStream::connect(&addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not listen on {addr}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server {
+        child,
+        base: format!("http://{addr}"),
+    }
 }
