@@ -292,4 +292,21 @@ fn two_servers_on_one_database_keep_every_acknowledged_write_once() {
     .into_json()
     .unwrap();
     assert!(found.to_string().contains(last.as_str()), "{found}");
+    // Every kind of page and API answer reads from PostgreSQL without blocking the server.
+    for path in [
+        "/".to_string(),
+        "/search?q=Writer".into(),
+        "/people".into(),
+        format!("/people/{last}"),
+        "/upr".into(),
+        "/estimate".into(),
+        "/api/v1/records?kind=person".into(),
+        format!("/api/v1/records/{last}"),
+        format!("/api/v1/records/{last}/history"),
+        "/api/v1/stats?by=year".into(),
+        "/api/v1/export".into(),
+    ] {
+        let r = ureq::get(&format!("{}{path}", restarted.base)).call();
+        assert!(r.is_ok(), "{path}: {r:?}");
+    }
 }
