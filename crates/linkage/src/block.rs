@@ -170,6 +170,16 @@ fn hash(tag: u64, parts: &[u32]) -> u64 {
     h.finish()
 }
 
+/// Whether any rule gives the two records a common key (block sizes aside).
+pub(crate) fn blocked(table: &Table, a: u32, b: u32) -> bool {
+    RULES.iter().any(|rule| {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        (rule.keys)(&table.records[a as usize], &mut x);
+        (rule.keys)(&table.records[b as usize], &mut y);
+        x.iter().any(|k| y.contains(k))
+    })
+}
+
 /// Every rule's keys for every record, flattened.
 struct Keys {
     offsets: Vec<u32>,
