@@ -11,6 +11,7 @@ use rightsdoc_linkage::{Labels, Options, link};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     let rows: usize = args.get(1).map_or(100_000, |s| s.parse().expect("rows"));
     let seed: u64 = args.get(2).map_or(1988, |s| s.parse().expect("seed"));
     let threshold: f64 = args.get(3).map_or(0.2, |s| s.parse().expect("threshold"));
@@ -100,25 +101,52 @@ fn main() {
                 }
             }
         }
-        println!("unblocked true pairs {}, blocked but below threshold {}", unblocked.len(), low.len());
+        println!(
+            "unblocked true pairs {}, blocked but below threshold {}",
+            unblocked.len(),
+            low.len()
+        );
         let show = |r: &rightsdoc_linkage::InputRecord| {
             format!(
                 "[{} | {} | {} | fa {} | {} | {} | {} | {}]",
-                r.first_name, r.last_name, r.full_name, r.father_name, r.birth_year, r.place, r.list, r.id
+                r.first_name,
+                r.last_name,
+                r.full_name,
+                r.father_name,
+                r.birth_year,
+                r.place,
+                r.list,
+                r.id
             )
         };
         let step = (unblocked.len() / 40).max(1);
         for &(a, b) in unblocked.iter().step_by(step).take(40) {
-            println!("U {} {}", show(&records[a as usize]), show(&records[b as usize]));
+            println!(
+                "U {} {}",
+                show(&records[a as usize]),
+                show(&records[b as usize])
+            );
         }
         let step = (low.len() / 40).max(1);
         for &(a, b, p) in low.iter().step_by(step).take(40) {
             let (o, ev) = linked.explain(a, b);
             let ev: Vec<String> = ev
                 .iter()
-                .map(|e| format!("{}:{}:{:.1}", &e.field[..2], e.level.map_or("-", |l| &l[..4]), e.weight))
+                .map(|e| {
+                    format!(
+                        "{}:{}:{:.1}",
+                        &e.field[..2],
+                        e.level.map_or("-", |l| &l[..4]),
+                        e.weight
+                    )
+                })
                 .collect();
-            println!("L {p:.3} {o:?} {} {} {}", show(&records[a as usize]), show(&records[b as usize]), ev.join(" "));
+            println!(
+                "L {p:.3} {o:?} {} {} {}",
+                show(&records[a as usize]),
+                show(&records[b as usize]),
+                ev.join(" ")
+            );
         }
     }
     for s in &linked.model.sessions {

@@ -173,10 +173,8 @@ fn hash(tag: u64, parts: &[u32]) -> u64 {
 /// Whether any rule gives the two records a common key (block sizes aside).
 pub(crate) fn blocked(table: &Table, a: u32, b: u32) -> bool {
     RULES.iter().any(|rule| {
-        let (mut x, mut y) = (Vec::new(), Vec::new());
-        (rule.keys)(&table.records[a as usize], &mut x);
-        (rule.keys)(&table.records[b as usize], &mut y);
-        x.iter().any(|k| y.contains(k))
+        let keys = Keys::build_for(table, rule, &[a, b]);
+        first_common(keys.of(0), keys.of(1)).is_some()
     })
 }
 
@@ -188,13 +186,47 @@ struct Keys {
 
 impl Keys {
     fn build(table: &Table, rule: &Rule) -> Keys {
-        let mut offsets = Vec::with_capacity(table.records.len() + 1);
+        Keys::of_records(table, rule, table.records.iter())
+    }
+
+    /// The keys of some records only (numbered from 0 in the order given).
+    fn build_for(table: &Table, rule: &Rule, records: &[u32]) -> Keys {
+        Keys::of_records(
+            table,
+            rule,
+            records.iter().map(|&r| &table.records[r as usize]),
+        )
+    }
+
+    fn of_records<'a>(
+        table: &'a Table,
+        rule: &Rule,
+        records: impl ExactSizeIterator<Item = &'a Prepared>,
+    ) -> Keys {
+        let mut offsets = Vec::with_capacity(records.len() + 1);
         let mut keys = Vec::new();
         offsets.push(0);
-        for r in &table.records {
-            (rule.keys)(r, &mut keys);
+        for r in records {
             let start = *offsets.last().unwrap() as usize;
+            (rule.keys)(r, &mut keys);
+            // Every reading of a full name gets its keys.
+            for reading in table.readings(r) {
+                let mut other = r.clone();
+                other.first = reading.first.clone();
+                other.last = reading.last.clone();
+                other.initial = reading.initial;
+                other.last_initial = reading.last_initial;
+                (rule.keys)(&other, &mut keys);
+            }
             keys[start..].sort_unstable();
+            let mut end = start;
+            for i in start..keys.len() {
+                if i == start || keys[i] != keys[end - 1] {
+                    keys[end] = keys[i];
+                    end += 1;
+                }
+            }
+            keys.truncate(end);
             offsets.push(keys.len() as u32);
         }
         Keys { offsets, keys }
