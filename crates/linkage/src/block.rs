@@ -26,7 +26,7 @@ const F: bool = false;
 const T: bool = true;
 
 /// Rules whose union is compared.
-pub static RULES: [Rule; 7] = [
+pub static RULES: [Rule; 8] = [
     Rule {
         name: "given name word + family name",
         fields: [T, T, F, F, F, F],
@@ -112,6 +112,16 @@ pub static RULES: [Rule; 7] = [
             if let (false, Some(place)) = (r.last.is_missing(), r.place) {
                 let initial = r.initial.map_or(NONE, u32::from);
                 out.push(hash(7, &[family_word(r), initial, region(place)]));
+            }
+        },
+    },
+    Rule {
+        name: "family name + given and father's names in either order",
+        fields: [T, T, T, F, F, F],
+        keys: |r, out| {
+            if !r.last.is_missing() && !r.first.is_missing() && !r.father.is_missing() {
+                let (a, b) = (r.first.key, r.father.key);
+                out.push(hash(8, &[family_word(r), a.min(b), a.max(b)]));
             }
         },
     },
@@ -376,4 +386,31 @@ pub(crate) fn training_pairs(
         }
     }
     (pairs, share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputRecord;
+    use crate::prepare::prepare;
+
+    fn person(first: &str, last: &str, father: &str) -> InputRecord {
+        InputRecord {
+            first_name: first.into(),
+            last_name: last.into(),
+            father_name: father.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn given_and_fathers_names_swapped_meet() {
+        let table = prepare(&[
+            person("Kamran", "Taghizadeh", "Ali"),
+            person("Aly", "Taghizadeh", "Kamran"),
+            person("Kamran", "Karimi", "Ali"),
+        ]);
+        assert!(blocked(&table, 0, 1));
+        assert!(!blocked(&table, 0, 2));
+    }
 }
