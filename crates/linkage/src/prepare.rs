@@ -323,18 +323,15 @@ fn intern_name(interner: &mut Interner, text: NameText) -> Name {
 /// The loose form of a key (see [`Name::loose`]).
 pub(crate) fn loose(tokens: &[String]) -> String {
     let mut out = String::new();
-    for token in tokens {
-        if !out.is_empty() {
-            out.push(' ');
+    // Words run together, so that `علی یوسف` and `علییوسف` (a zero-width non-joiner typed
+    // as a space or left out), or `Jamal Pour` and `Jamalpour`, meet.
+    let mut last = None;
+    for (i, c) in tokens.iter().flat_map(|t| t.chars()).enumerate() {
+        if (i > 0 && matches!(c, 'y' | 'u' | 'v')) || last == Some(c) {
+            continue;
         }
-        let mut last = None;
-        for (i, c) in token.chars().enumerate() {
-            if (i > 0 && matches!(c, 'y' | 'u' | 'v')) || last == Some(c) {
-                continue;
-            }
-            out.push(c);
-            last = Some(c);
-        }
+        out.push(c);
+        last = Some(c);
     }
     out
 }
@@ -408,6 +405,9 @@ mod tests {
         assert_eq!(l("Khoyfar"), l("خویفر"));
         assert_eq!(l("Yousofpour"), l("Yousoofpour"));
         assert_ne!(l("Hassan"), l("Mohsen"));
+        // Words split or run together.
+        assert_eq!(l("علی یوسف"), l("علییوسف"));
+        assert_eq!(l("Jamal Pour Kermani"), l("Jamalpour Kermani"));
     }
 
     #[test]
