@@ -106,6 +106,46 @@ fn main() {
             unblocked.len(),
             low.len()
         );
+        // m from the truth (all true pairs) against the model's.
+        let fields = rightsdoc_linkage::FIELDS;
+        let mut counts: Vec<Vec<f64>> = (0..fields.len())
+            .map(|f| vec![0.0; rightsdoc_linkage::LEVEL_NAMES[f].len()])
+            .collect();
+        for (_, members) in &people {
+            for (x, &a) in members.iter().enumerate() {
+                for &b in &members[x + 1..] {
+                    let (_, ev) = linked.explain(a, b);
+                    for (f, e) in ev.iter().enumerate() {
+                        if let Some(l) = e.level {
+                            let i = rightsdoc_linkage::LEVEL_NAMES[f]
+                                .iter()
+                                .position(|n| *n == l)
+                                .unwrap();
+                            counts[f][i] += 1.0;
+                        }
+                    }
+                }
+            }
+        }
+        for (f, c) in counts.iter().enumerate() {
+            let sum: f64 = c.iter().sum();
+            let truth: Vec<String> = c.iter().map(|x| format!("{:.3}", x / sum)).collect();
+            let model: Vec<String> = linked.model.m[f]
+                .iter()
+                .map(|x| format!("{x:.3}"))
+                .collect();
+            let u: Vec<String> = linked.model.u[f]
+                .iter()
+                .map(|x| format!("{x:.5}"))
+                .collect();
+            println!(
+                "m {}: truth [{}] model [{}] u [{}]",
+                fields[f],
+                truth.join(" "),
+                model.join(" "),
+                u.join(" ")
+            );
+        }
         let show = |r: &rightsdoc_linkage::InputRecord| {
             format!(
                 "[{} | {} | {} | fa {} | {} | {} | {} | {}]",
