@@ -140,7 +140,7 @@ fn region(place: Place) -> u32 {
 }
 
 /// Rules that select pairs for EM training; a rule's own fields are left out of its session.
-pub static TRAINING_RULES: [Rule; 3] = [
+pub static TRAINING_RULES: [Rule; 4] = [
     Rule {
         name: "same given and family name",
         fields: [T, T, F, F, F, F],
@@ -165,6 +165,17 @@ pub static TRAINING_RULES: [Rule; 3] = [
         keys: |r, out| {
             if let (Some((lo, _)), false) = (r.birth, r.last.is_missing()) {
                 out.push(hash(13, &[r.last.key, lo as u32]));
+            }
+        },
+    },
+    Rule {
+        name: "same given and father's name and birth year",
+        fields: [T, F, T, T, F, F],
+        keys: |r, out| {
+            if let (Some((lo, _)), false, false) =
+                (r.birth, r.first.is_missing(), r.father.is_missing())
+            {
+                out.push(hash(14, &[r.first.key, r.father.key, lo as u32]));
             }
         },
     },
