@@ -166,7 +166,7 @@ fn compare_names(
     if straight[0] < KEY_AGREES || straight[1] < KEY_AGREES {
         let score = name_score;
         let mut best = score(&straight) + 4;
-        if loosely_equal(a.first, b.last) && loosely_equal(a.last, b.first) {
+        if crossed_agree(a.first, b.last) && crossed_agree(a.last, b.first) {
             let swapped = [
                 name_level(table, a.first, b.last),
                 name_level(table, a.last, b.first),
@@ -179,7 +179,7 @@ fn compare_names(
                 pairs = [(a.first, b.last), (a.last, b.first), (a.father, b.father)];
             }
         }
-        if loosely_equal(a.first, b.father) && loosely_equal(a.father, b.first) {
+        if crossed_agree(a.first, b.father) && crossed_agree(a.father, b.first) {
             let swapped = [
                 name_level(table, a.first, b.father),
                 straight[1],
@@ -283,8 +283,14 @@ fn one_edit_apart(x: &str, y: &str) -> bool {
     }
 }
 
-fn loosely_equal(a: &Name, b: &Name) -> bool {
-    !a.is_missing() && a.loose == b.loose
+/// Whether two names of crossed fields agree enough to read a swap: the same consonants,
+/// or one contained in the other (`Hassan` and `Hassan`'s family name with a town part).
+fn crossed_agree(a: &Name, b: &Name) -> bool {
+    !a.is_missing()
+        && !b.is_missing()
+        && (a.loose == b.loose
+            || contained(a.tokens(), b.tokens())
+            || contained(b.tokens(), a.tokens()))
 }
 
 /// Every word of `small` is a word of `big` (`Reza` in `Mohammad Reza`), and `big` has more.
@@ -434,6 +440,13 @@ mod tests {
             person("حسن", "Rezaei", "Aly", "", ""),
         );
         assert_eq!(c.orientation, Orientation::FirstFatherSwapped);
+        // A family name with a town part, swapped with the given name.
+        let c = gamma(
+            person("Varaminkhani Savehi", "Hassan", "Asghar", "", ""),
+            person("Hassan", "Varaminkhani", "Asghar", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::FirstLastSwapped);
+        assert_eq!(&c.gamma[..3], &[3, 6, 6]);
         // The same names in the same fields are not read as a swap.
         let c = gamma(
             person("Ali", "Rezaei", "", "", ""),
