@@ -54,6 +54,8 @@ const LIST_LEVELS: &[&str] = &["same list", "different lists"];
 pub const NULL: u8 = u8::MAX;
 /// Name levels at and above which the keys agree (term frequencies apply).
 pub const KEY_AGREES: u8 = 5;
+/// The name level "one contained in the other" (term frequencies of the shorter apply).
+pub const CONTAINED: u8 = 3;
 
 /// One comparison vector.
 pub type Gamma = [u8; FIELD_COUNT];
@@ -196,6 +198,14 @@ fn compare_names(
     for (f, (x, y)) in pairs.iter().enumerate() {
         if names[f] != NULL && names[f] >= KEY_AGREES && x.key == y.key {
             keys[f] = x.key;
+        } else if names[f] == CONTAINED {
+            // The shorter name, whose every word the other has: its frequency says how
+            // telling the agreement is (`Kazemi` in `Kazemi Kashani`).
+            keys[f] = if x.tokens().len() < y.tokens().len() {
+                x.key
+            } else {
+                y.key
+            };
         }
     }
     (names, orientation, keys)
@@ -215,7 +225,7 @@ fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
         return 4;
     }
     if contained(a.tokens(), b.tokens()) || contained(b.tokens(), a.tokens()) {
-        return 3;
+        return CONTAINED;
     }
     similarity(table, a.key, b.key)
 }
@@ -379,6 +389,20 @@ mod tests {
             let expected = strsim::damerau_levenshtein(&x, &y) == 1;
             proptest::prop_assert_eq!(one_edit_apart(&x, &y) && x != y, expected);
         }
+    }
+
+    #[test]
+    fn a_contained_name_carries_the_shorter_names_key() {
+        let table = prepare(&[
+            person("Reza", "Kazemi Kashani", "", "", ""),
+            person("Mohammad Reza", "Kazemi", "", "", ""),
+        ]);
+        let r = &table.records;
+        let c = compare(&table, &r[0], &r[1]);
+        assert_eq!(&c.gamma[..2], &[CONTAINED, CONTAINED]);
+        // The term-frequency adjustment then applies to `Reza` and `Kazemi`.
+        assert_eq!(c.keys[0], r[0].first.key);
+        assert_eq!(c.keys[1], r[1].last.key);
     }
 
     #[test]

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 
 use crate::block;
 use crate::compare::{
-    Comparison, FIELD_COUNT, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, Orientation, compare,
+    CONTAINED, Comparison, FIELD_COUNT, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, Orientation,
+    compare,
 };
 use crate::prepare::{NONE, Table};
 
@@ -85,7 +86,8 @@ impl Model {
 fn tf_adjustments(table: &Table, agreement: &[f64; 3], c: &Comparison) -> [f64; 3] {
     std::array::from_fn(|f| {
         let key = c.keys[f];
-        if key == NONE || c.gamma[f] == NULL || c.gamma[f] < KEY_AGREES {
+        if key == NONE || c.gamma[f] == NULL || (c.gamma[f] < KEY_AGREES && c.gamma[f] != CONTAINED)
+        {
             return 0.0;
         }
         // A shared rare name says more than a shared common one (Splink's
