@@ -26,7 +26,7 @@ const F: bool = false;
 const T: bool = true;
 
 /// Rules whose union is compared.
-pub static RULES: [Rule; 7] = [
+pub static RULES: [Rule; 8] = [
     Rule {
         name: "given name word + family name",
         fields: [T, T, F, F, F, F],
@@ -115,6 +115,16 @@ pub static RULES: [Rule; 7] = [
             }
         },
     },
+    Rule {
+        name: "family name + given and father's names in either order",
+        fields: [T, T, T, F, F, F],
+        keys: |r, out| {
+            if !r.last.is_missing() && !r.first.is_missing() && !r.father.is_missing() {
+                let (a, b) = (r.first.key, r.father.key);
+                out.push(hash(8, &[family_word(r), a.min(b), a.max(b)]));
+            }
+        },
+    },
 ];
 
 /// The first word of the family name: `Hosseini Tabrizi` is often written `Hosseini`.
@@ -130,7 +140,7 @@ fn region(place: Place) -> u32 {
 }
 
 /// Rules that select pairs for EM training; a rule's own fields are left out of its session.
-pub static TRAINING_RULES: [Rule; 3] = [
+pub static TRAINING_RULES: [Rule; 4] = [
     Rule {
         name: "same given and family name",
         fields: [T, T, F, F, F, F],
@@ -158,6 +168,17 @@ pub static TRAINING_RULES: [Rule; 3] = [
             }
         },
     },
+    Rule {
+        name: "same given and father's name and birth year",
+        fields: [T, F, T, T, F, F],
+        keys: |r, out| {
+            if let (Some((lo, _)), false, false) =
+                (r.birth, r.first.is_missing(), r.father.is_missing())
+            {
+                out.push(hash(14, &[r.first.key, r.father.key, lo as u32]));
+            }
+        },
+    },
 ];
 
 fn hash(tag: u64, parts: &[u32]) -> u64 {
@@ -170,6 +191,14 @@ fn hash(tag: u64, parts: &[u32]) -> u64 {
     h.finish()
 }
 
+/// Whether any rule gives the two records a common key (block sizes aside).
+pub(crate) fn blocked(table: &Table, a: u32, b: u32) -> bool {
+    RULES.iter().any(|rule| {
+        let keys = Keys::build_for(table, rule, &[a, b]);
+        first_common(keys.of(0), keys.of(1)).is_some()
+    })
+}
+
 /// Every rule's keys for every record, flattened.
 struct Keys {
     offsets: Vec<u32>,
@@ -178,13 +207,47 @@ struct Keys {
 
 impl Keys {
     fn build(table: &Table, rule: &Rule) -> Keys {
-        let mut offsets = Vec::with_capacity(table.records.len() + 1);
+        Keys::of_records(table, rule, table.records.iter())
+    }
+
+    /// The keys of some records only (numbered from 0 in the order given).
+    fn build_for(table: &Table, rule: &Rule, records: &[u32]) -> Keys {
+        Keys::of_records(
+            table,
+            rule,
+            records.iter().map(|&r| &table.records[r as usize]),
+        )
+    }
+
+    fn of_records<'a>(
+        table: &'a Table,
+        rule: &Rule,
+        records: impl ExactSizeIterator<Item = &'a Prepared>,
+    ) -> Keys {
+        let mut offsets = Vec::with_capacity(records.len() + 1);
         let mut keys = Vec::new();
         offsets.push(0);
-        for r in &table.records {
-            (rule.keys)(r, &mut keys);
+        for r in records {
             let start = *offsets.last().unwrap() as usize;
+            (rule.keys)(r, &mut keys);
+            // Every reading of a full name gets its keys.
+            for reading in table.readings(r) {
+                let mut other = r.clone();
+                other.first = reading.first.clone();
+                other.last = reading.last.clone();
+                other.initial = reading.initial;
+                other.last_initial = reading.last_initial;
+                (rule.keys)(&other, &mut keys);
+            }
             keys[start..].sort_unstable();
+            let mut end = start;
+            for i in start..keys.len() {
+                if i == start || keys[i] != keys[end - 1] {
+                    keys[end] = keys[i];
+                    end += 1;
+                }
+            }
+            keys.truncate(end);
             offsets.push(keys.len() as u32);
         }
         Keys { offsets, keys }
@@ -334,4 +397,31 @@ pub(crate) fn training_pairs(
         }
     }
     (pairs, share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputRecord;
+    use crate::prepare::prepare;
+
+    fn person(first: &str, last: &str, father: &str) -> InputRecord {
+        InputRecord {
+            first_name: first.into(),
+            last_name: last.into(),
+            father_name: father.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn given_and_fathers_names_swapped_meet() {
+        let table = prepare(&[
+            person("Kamran", "Taghizadeh", "Ali"),
+            person("Aly", "Taghizadeh", "Kamran"),
+            person("Kamran", "Karimi", "Ali"),
+        ]);
+        assert!(blocked(&table, 0, 1));
+        assert!(!blocked(&table, 0, 2));
+    }
 }

@@ -54,12 +54,20 @@ const LIST_LEVELS: &[&str] = &["same list", "different lists"];
 pub const NULL: u8 = u8::MAX;
 /// Name levels at and above which the keys agree (term frequencies apply).
 pub const KEY_AGREES: u8 = 5;
+/// The name level "one contained in the other" (term frequencies of the shorter apply).
+pub const CONTAINED: u8 = 3;
+/// Name levels of names spelled apart: the frequency of the commoner spelling applies.
+const SAME_CONSONANTS: u8 = 4;
+const CLOSE: u8 = 2;
 
 /// One comparison vector.
 pub type Gamma = [u8; FIELD_COUNT];
 
-/// How two records compare: the vector, and for name fields whose keys agree, the shared key
-/// (for the term-frequency adjustment), `NONE` otherwise.
+/// How two records compare: the vector, and for name fields that agree at least closely
+/// (levels 2 to 6, not the weakest similarity), the key whose frequency tells how rare the
+/// agreement is (for the term-frequency adjustment), `NONE` otherwise. Measured on generated
+/// lists of 100k rows: frequencies for contained names gained F1 +0.004, for close spellings
+/// and the same consonants +0.004 more, for the weakest similarity level -0.003.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Comparison {
     pub gamma: Gamma,
@@ -76,70 +84,36 @@ pub enum Orientation {
     FirstFatherSwapped,
 }
 
-/// Compares two prepared records.
+/// Compares two prepared records. A record that gives only a full name is read every way it
+/// splits into given and family name, and the reading whose names agree best is used.
 pub(crate) fn compare(table: &Table, a: &Prepared, b: &Prepared) -> Comparison {
-    let straight = [
-        name_level(table, &a.first, &b.first),
-        name_level(table, &a.last, &b.last),
-        name_level(table, &a.father, &b.father),
-    ];
-    let mut names = straight;
-    let mut orientation = Orientation::AsWritten;
-    let mut pairs = [
-        (&a.first, &b.first),
-        (&a.last, &b.last),
-        (&a.father, &b.father),
-    ];
-    // A swap is considered only when the names as written disagree and a crossed pair of
-    // fields agrees at least on consonants; it must then explain clearly more (two fields'
-    // worth) than the reading as written.
-    if straight[0] < KEY_AGREES || straight[1] < KEY_AGREES {
-        let score = |l: &[u8; 3]| {
-            l.iter()
-                .map(|&x| if x == NULL { 0 } else { x as u32 })
-                .sum::<u32>()
-        };
-        let mut best = score(&straight) + 4;
-        if loosely_equal(&a.first, &b.last) || loosely_equal(&a.last, &b.first) {
-            let swapped = [
-                name_level(table, &a.first, &b.last),
-                name_level(table, &a.last, &b.first),
-                straight[2],
-            ];
-            if score(&swapped) > best {
-                best = score(&swapped);
-                names = swapped;
-                orientation = Orientation::FirstLastSwapped;
-                pairs = [
-                    (&a.first, &b.last),
-                    (&a.last, &b.first),
-                    (&a.father, &b.father),
-                ];
-            }
-        }
-        if loosely_equal(&a.first, &b.father) || loosely_equal(&a.father, &b.first) {
-            let swapped = [
-                name_level(table, &a.first, &b.father),
-                straight[1],
-                name_level(table, &a.father, &b.first),
-            ];
-            if score(&swapped) > best {
-                names = swapped;
-                orientation = Orientation::FirstFatherSwapped;
-                pairs = [
-                    (&a.first, &b.father),
-                    (&a.last, &b.last),
-                    (&a.father, &b.first),
-                ];
+    let (ra, rb) = (table.readings(a), table.readings(b));
+    let mut best = compare_names(
+        table,
+        [&a.first, &a.last, &a.father],
+        [&b.first, &b.last, &b.father],
+    );
+    if !ra.is_empty() || !rb.is_empty() {
+        let firsts_a =
+            std::iter::once((&a.first, &a.last)).chain(ra.iter().map(|r| (&r.first, &r.last)));
+        let mut best_score = name_score(&best.0);
+        for (i, (fa, la)) in firsts_a.enumerate() {
+            let firsts_b =
+                std::iter::once((&b.first, &b.last)).chain(rb.iter().map(|r| (&r.first, &r.last)));
+            for (j, (fb, lb)) in firsts_b.enumerate() {
+                if i == 0 && j == 0 {
+                    continue;
+                }
+                let c = compare_names(table, [fa, la, &a.father], [fb, lb, &b.father]);
+                let score = name_score(&c.0);
+                if score > best_score {
+                    best_score = score;
+                    best = c;
+                }
             }
         }
     }
-    let mut keys = [NONE; 3];
-    for (f, (x, y)) in pairs.iter().enumerate() {
-        if names[f] != NULL && names[f] >= KEY_AGREES && x.key == y.key {
-            keys[f] = x.key;
-        }
-    }
+    let (names, orientation, keys) = best;
     Comparison {
         gamma: [
             names[0],
@@ -154,6 +128,101 @@ pub(crate) fn compare(table: &Table, a: &Prepared, b: &Prepared) -> Comparison {
     }
 }
 
+/// How well a reading of the names agrees: the sum of the levels (missing fields count 0).
+fn name_score(levels: &[u8; 3]) -> u32 {
+    levels
+        .iter()
+        .map(|&x| if x == NULL { 0 } else { x as u32 })
+        .sum()
+}
+
+/// Levels of the three name fields, the reading (as written or swapped) and the shared keys.
+fn compare_names(
+    table: &Table,
+    [a_first, a_last, a_father]: [&Name; 3],
+    [b_first, b_last, b_father]: [&Name; 3],
+) -> ([u8; 3], Orientation, [u32; 3]) {
+    struct Side<'a> {
+        first: &'a Name,
+        last: &'a Name,
+        father: &'a Name,
+    }
+    let a = Side {
+        first: a_first,
+        last: a_last,
+        father: a_father,
+    };
+    let b = Side {
+        first: b_first,
+        last: b_last,
+        father: b_father,
+    };
+    let straight = [
+        name_level(table, a.first, b.first),
+        name_level(table, a.last, b.last),
+        name_level(table, a.father, b.father),
+    ];
+    let mut names = straight;
+    let mut orientation = Orientation::AsWritten;
+    let mut pairs = [(a.first, b.first), (a.last, b.last), (a.father, b.father)];
+    // A swap is considered only when the names as written disagree and *both* crossed pairs
+    // of fields agree at least on consonants; it must then explain clearly more (two fields'
+    // worth) than the reading as written. One crossed agreement is not enough: a son's given
+    // name is often his father's given name, and `Ali Rezaei, father Hassan` against `Hassan
+    // Rezaei, father Mohammad` would otherwise read as one person with a swap (measured on
+    // generated lists of 100k rows: pairwise F1 0.891 -> 0.902, the second seed 0.891 -> 0.901).
+    if straight[0] < KEY_AGREES || straight[1] < KEY_AGREES {
+        let score = name_score;
+        let mut best = score(&straight) + 4;
+        if crossed_agree(a.first, b.last) && crossed_agree(a.last, b.first) {
+            let swapped = [
+                name_level(table, a.first, b.last),
+                name_level(table, a.last, b.first),
+                straight[2],
+            ];
+            if score(&swapped) > best {
+                best = score(&swapped);
+                names = swapped;
+                orientation = Orientation::FirstLastSwapped;
+                pairs = [(a.first, b.last), (a.last, b.first), (a.father, b.father)];
+            }
+        }
+        if crossed_agree(a.first, b.father) && crossed_agree(a.father, b.first) {
+            let swapped = [
+                name_level(table, a.first, b.father),
+                straight[1],
+                name_level(table, a.father, b.first),
+            ];
+            if score(&swapped) > best {
+                names = swapped;
+                orientation = Orientation::FirstFatherSwapped;
+                pairs = [(a.first, b.father), (a.last, b.last), (a.father, b.first)];
+            }
+        }
+    }
+    let mut keys = [NONE; 3];
+    for (f, (x, y)) in pairs.iter().enumerate() {
+        keys[f] = match names[f] {
+            NULL => NONE,
+            level if level >= KEY_AGREES && x.key == y.key => x.key,
+            // The shorter name, whose every word the other has: its frequency says how
+            // telling the agreement is (`Kazemi` in `Kazemi Kashani`).
+            CONTAINED if x.tokens().len() < y.tokens().len() => x.key,
+            CONTAINED => y.key,
+            // Spelled apart, most often by a typo: the commoner spelling is the name.
+            SAME_CONSONANTS | CLOSE => {
+                if table.frequency(f, x.key) >= table.frequency(f, y.key) {
+                    x.key
+                } else {
+                    y.key
+                }
+            }
+            _ => NONE,
+        };
+    }
+    (names, orientation, keys)
+}
+
 fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
     if a.is_missing() || b.is_missing() {
         return NULL;
@@ -165,10 +234,10 @@ fn name_level(table: &Table, a: &Name, b: &Name) -> u8 {
         return 5;
     }
     if a.loose == b.loose {
-        return 4;
+        return SAME_CONSONANTS;
     }
     if contained(a.tokens(), b.tokens()) || contained(b.tokens(), a.tokens()) {
-        return 3;
+        return CONTAINED;
     }
     similarity(table, a.key, b.key)
 }
@@ -189,7 +258,7 @@ fn similarity(table: &Table, a: u32, b: u32) -> u8 {
     let (x, y) = (table.string(a), table.string(b));
     let jw = jaro_winkler(x, y);
     let level = if jw >= 0.92 {
-        2
+        CLOSE
     } else if jw >= 0.80 || one_edit_apart(x, y) {
         1
     } else {
@@ -236,8 +305,14 @@ fn one_edit_apart(x: &str, y: &str) -> bool {
     }
 }
 
-fn loosely_equal(a: &Name, b: &Name) -> bool {
-    !a.is_missing() && a.loose == b.loose
+/// Whether two names of crossed fields agree enough to read a swap: the same consonants,
+/// or one contained in the other (`Hassan` and `Hassan`'s family name with a town part).
+fn crossed_agree(a: &Name, b: &Name) -> bool {
+    !a.is_missing()
+        && !b.is_missing()
+        && (a.loose == b.loose
+            || contained(a.tokens(), b.tokens())
+            || contained(b.tokens(), a.tokens()))
 }
 
 /// Every word of `small` is a word of `big` (`Reza` in `Mohammad Reza`), and `big` has more.
@@ -329,6 +404,69 @@ mod tests {
     }
 
     #[test]
+    fn a_contained_name_carries_the_shorter_names_key() {
+        let table = prepare(&[
+            person("Reza", "Kazemi Kashani", "", "", ""),
+            person("Mohammad Reza", "Kazemi", "", "", ""),
+        ]);
+        let r = &table.records;
+        let c = compare(&table, &r[0], &r[1]);
+        assert_eq!(&c.gamma[..2], &[CONTAINED, CONTAINED]);
+        // The term-frequency adjustment then applies to `Reza` and `Kazemi`.
+        assert_eq!(c.keys[0], r[0].first.key);
+        assert_eq!(c.keys[1], r[1].last.key);
+    }
+
+    #[test]
+    fn names_spelled_apart_carry_the_commoner_spelling() {
+        let table = prepare(&[
+            person("Ali", "Kazemizadeh", "", "", ""),
+            person("Ali", "Kazemizadeh", "", "", ""),
+            person("Ali", "Kazemvizadeh", "", "", ""),
+            person("Ali", "Kazemizadex", "", "", ""),
+            person("Ali", "Ghaffari", "", "", ""),
+        ]);
+        let r = &table.records;
+        for other in [2, 3] {
+            let c = compare(&table, &r[other], &r[0]);
+            assert_eq!(c.gamma[1], [SAME_CONSONANTS, CLOSE][other - 2], "{c:?}");
+            assert_eq!(c.keys[1], r[0].last.key);
+        }
+        // The weakest similarity carries none.
+        let c = compare(&table, &r[0], &r[4]);
+        assert!(c.gamma[1] < CLOSE);
+        assert_eq!(c.keys[1], NONE);
+    }
+
+    #[test]
+    fn full_names_are_read_every_way_they_split() {
+        let full = |name: &str| InputRecord {
+            full_name: name.into(),
+            ..Default::default()
+        };
+        // A family name of two words (a town part) against the same name in fields.
+        let table = prepare(&[
+            full("Ali Hosseini Tabrizi"),
+            person("Ali", "Hosseini Tabrizi", "", "", ""),
+            full("Mohammad Reza Rezaei"),
+            person("Mohammad Reza", "Rezaei", "", "", ""),
+            full("Fatemeh Karimi"),
+        ]);
+        let r = &table.records;
+        let c = compare(&table, &r[0], &r[1]);
+        assert_eq!(&c.gamma[..2], &[5, 5], "{c:?}");
+        assert_eq!(c.keys[1], r[1].last.key);
+        // A compound given name, which the reading by default (last word = family) gets.
+        let c = compare(&table, &r[2], &r[3]);
+        assert_eq!(&c.gamma[..2], &[5, 5], "{c:?}");
+        // Two words have one reading only.
+        assert!(table.readings(&r[4]).is_empty());
+        assert_eq!(table.readings(&r[0]).len(), 1);
+        // Blocking sees every reading.
+        assert!(crate::block::blocked(&table, 0, 1));
+    }
+
+    #[test]
     fn swapped_given_and_family_names_are_read_both_ways() {
         let c = gamma(
             person("Rezaei", "Mohammad", "Ali", "", ""),
@@ -341,6 +479,31 @@ mod tests {
             person("Mohammad", "Rezaei", "Ali", "", ""),
         );
         assert_eq!(c.orientation, Orientation::FirstFatherSwapped);
+        // One crossed field agreeing is not a swap: a father's given name is often his son's.
+        let c = gamma(
+            person("Ali", "Rezaei", "Hassan", "", ""),
+            person("Hassan", "Rezaei", "Mohammad", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::AsWritten);
+        assert_eq!(&c.gamma[..3], &[0, 6, 0]);
+        let c = gamma(
+            person("Karimi", "Ali", "", "", ""),
+            person("Karimi", "Hassan", "", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::AsWritten);
+        // Both crossed fields agreeing, one of them in another script, is.
+        let c = gamma(
+            person("Ali", "Rezaei", "Hassan", "", ""),
+            person("حسن", "Rezaei", "Aly", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::FirstFatherSwapped);
+        // A family name with a town part, swapped with the given name.
+        let c = gamma(
+            person("Varaminkhani Savehi", "Hassan", "Asghar", "", ""),
+            person("Hassan", "Varaminkhani", "Asghar", "", ""),
+        );
+        assert_eq!(c.orientation, Orientation::FirstLastSwapped);
+        assert_eq!(&c.gamma[..3], &[3, 6, 6]);
         // The same names in the same fields are not read as a swap.
         let c = gamma(
             person("Ali", "Rezaei", "", "", ""),

@@ -129,6 +129,18 @@ impl Linked {
         .0
     }
 
+    /// The match probability the model gives a pair, and whether blocking compares it
+    /// (ignoring block sizes): for diagnostics.
+    #[doc(hidden)]
+    pub fn diagnose(&self, a: u32, b: u32) -> (f64, bool) {
+        let t = &self.table;
+        let c = compare::compare(t, &t.records[a as usize], &t.records[b as usize]);
+        (
+            probability(self.model.weight(t, &c)),
+            block::blocked(t, a, b),
+        )
+    }
+
     /// Why the model scores the pair as it does, field by field.
     pub fn explain(&self, a: u32, b: u32) -> (Orientation, Vec<Evidence>) {
         let t = &self.table;

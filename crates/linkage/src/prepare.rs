@@ -86,6 +86,19 @@ pub(crate) struct Prepared {
     pub place: Option<Place>,
     /// The list the record comes from (interned), `NONE` when not given.
     pub list: u32,
+    /// Other readings of a full name (index into `Table::readings`), `NONE` when the record
+    /// gives its names in fields or its full name has one reading only.
+    pub readings: u32,
+}
+
+/// Words of a full name read as given name(s) and family name: `Ali Hosseini Tabrizi` may be
+/// `Ali` + `Hosseini Tabrizi` or `Ali Hosseini` + `Tabrizi` (as `Mohammad Reza` + `Rezaei`).
+#[derive(Clone, Debug)]
+pub(crate) struct Reading {
+    pub first: Name,
+    pub last: Name,
+    pub initial: Option<char>,
+    pub last_initial: Option<char>,
 }
 
 /// All records, prepared, with the interned strings and the term frequencies of name keys.
@@ -96,11 +109,21 @@ pub(crate) struct Table {
     pub key_counts: [FxHashMap<u32, u32>; 3],
     /// Per name field: how many records have the field at all.
     pub present: [u32; 3],
+    /// Other readings of full names (see [`Prepared::readings`]).
+    pub readings: Vec<Vec<Reading>>,
 }
 
 impl Table {
     pub fn string(&self, id: u32) -> &str {
         &self.strings[id as usize]
+    }
+
+    /// The other readings of a record's full name (none for names given in fields).
+    pub fn readings(&self, r: &Prepared) -> &[Reading] {
+        match r.readings {
+            NONE => &[],
+            i => &self.readings[i as usize],
+        }
     }
 
     /// Share of records (with the field) whose field `f` has key `key`: the chance that a
@@ -128,6 +151,8 @@ struct NameText {
 
 struct Raw {
     names: [NameText; 3],
+    /// Other splits of a full name into given and family name.
+    alternates: Vec<[NameText; 2]>,
     list: String,
     initial: Option<char>,
     last_initial: Option<char>,
@@ -144,6 +169,7 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
     let mut interner = Interner::default();
     let mut key_counts: [FxHashMap<u32, u32>; 3] = Default::default();
     let mut present = [0u32; 3];
+    let mut readings = Vec::new();
     let mut prepared = Vec::with_capacity(records.len());
     // In chunks, so that the text forms of only one chunk are held at a time.
     for chunk in records.chunks(PREPARE_CHUNK) {
@@ -158,6 +184,22 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
                 }
             }
             let [first, last, father] = names;
+            let alternates = if r.alternates.is_empty() {
+                NONE
+            } else {
+                readings.push(
+                    r.alternates
+                        .into_iter()
+                        .map(|[first, last]| Reading {
+                            initial: first_letter(&first.tokens),
+                            last_initial: first_letter(&last.tokens),
+                            first: intern_name(&mut interner, first),
+                            last: intern_name(&mut interner, last),
+                        })
+                        .collect(),
+                );
+                readings.len() as u32 - 1
+            };
             let place = r.place.map(|key| {
                 let known = places::lookup(&key);
                 Place {
@@ -178,6 +220,7 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
                 } else {
                     interner.intern(r.list)
                 },
+                readings: alternates,
             });
         }
     }
@@ -186,15 +229,31 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
         strings: interner.strings,
         key_counts,
         present,
+        readings,
     }
+}
+
+fn first_letter(tokens: &[String]) -> Option<char> {
+    tokens.first().and_then(|t| t.chars().next())
 }
 
 fn raw(record: &InputRecord) -> Raw {
     let mut first = name_text(&record.first_name);
     let mut last = name_text(&record.last_name);
+    let mut alternates = Vec::new();
     if first.tokens.is_empty() && last.tokens.is_empty() {
-        // Only a full name: the last word is the family name, the rest the given name(s).
+        // Only a full name: the last word is the family name, the rest the given name(s);
+        // other splits (`Ali` + `Hosseini Tabrizi`) are kept as other readings.
         let mut tokens = name_tokens(&record.full_name);
+        if (3..=MAX_WORDS + 1).contains(&tokens.len()) {
+            for given in 1..tokens.len() - 1 {
+                let split = |range: &[String]| NameText {
+                    spelled: None,
+                    tokens: range.to_vec(),
+                };
+                alternates.push([split(&tokens[..given]), split(&tokens[given..])]);
+            }
+        }
         if let Some(family) = tokens.pop() {
             last = NameText {
                 spelled: None,
@@ -207,9 +266,10 @@ fn raw(record: &InputRecord) -> Raw {
         }
     }
     let place = Some(match_key(&record.place)).filter(|k| !k.is_empty());
-    let initial = first.tokens.first().and_then(|t| t.chars().next());
-    let last_initial = last.tokens.first().and_then(|t| t.chars().next());
+    let initial = first_letter(&first.tokens);
+    let last_initial = first_letter(&last.tokens);
     Raw {
+        alternates,
         list: record.list.trim().to_owned(),
         initial,
         last_initial,
@@ -263,18 +323,15 @@ fn intern_name(interner: &mut Interner, text: NameText) -> Name {
 /// The loose form of a key (see [`Name::loose`]).
 pub(crate) fn loose(tokens: &[String]) -> String {
     let mut out = String::new();
-    for token in tokens {
-        if !out.is_empty() {
-            out.push(' ');
+    // Words run together, so that `علی یوسف` and `علییوسف` (a zero-width non-joiner typed
+    // as a space or left out), or `Jamal Pour` and `Jamalpour`, meet.
+    let mut last = None;
+    for (i, c) in tokens.iter().flat_map(|t| t.chars()).enumerate() {
+        if (i > 0 && matches!(c, 'y' | 'u' | 'v')) || last == Some(c) {
+            continue;
         }
-        let mut last = None;
-        for (i, c) in token.chars().enumerate() {
-            if (i > 0 && matches!(c, 'y' | 'u' | 'v')) || last == Some(c) {
-                continue;
-            }
-            out.push(c);
-            last = Some(c);
-        }
+        out.push(c);
+        last = Some(c);
     }
     out
 }
@@ -348,6 +405,9 @@ mod tests {
         assert_eq!(l("Khoyfar"), l("خویفر"));
         assert_eq!(l("Yousofpour"), l("Yousoofpour"));
         assert_ne!(l("Hassan"), l("Mohsen"));
+        // Words split or run together.
+        assert_eq!(l("علی یوسف"), l("علییوسف"));
+        assert_eq!(l("Jamal Pour Kermani"), l("Jamalpour Kermani"));
     }
 
     #[test]
