@@ -9,25 +9,36 @@ mod common;
 use common::{add, fails, ok};
 use serde_json::Value;
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{Duration, Instant};
 
 fn base_url() -> String {
     std::env::var("RIGHTSDOC_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
+/// Whether PostgreSQL tests must run (CI), rather than be skipped where it is missing.
+fn required() -> bool {
+    std::env::var_os("CI").is_some() || std::env::var_os("RIGHTSDOC_REQUIRE_POSTGRES").is_some()
+}
+
+/// Tests here take turns (one of them restarts the database server): each holds the turn
+/// for as long as its schema lives.
+static TURN: Mutex<()> = Mutex::new(());
+
 /// A schema name of its own, dropped (with everything in it) when the test ends.
 struct Schema {
     name: String,
     url: String,
+    _turn: MutexGuard<'static, ()>,
 }
 
 impl Schema {
     fn fresh() -> Option<Schema> {
+        let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Err(e) = postgres::Client::connect(&base_url(), postgres::NoTls) {
-            let required = std::env::var_os("CI").is_some()
-                || std::env::var_os("RIGHTSDOC_REQUIRE_POSTGRES").is_some();
             assert!(
-                !required,
+                !required(),
                 "PostgreSQL is required here but {} cannot be reached: {e}",
                 base_url()
             );
@@ -39,7 +50,11 @@ impl Schema {
         }
         let name = format!("rdcli_{:016x}", rand::random::<u64>());
         let url = format!("{}?schema={name}", base_url());
-        Some(Schema { name, url })
+        Some(Schema {
+            name,
+            url,
+            _turn: turn,
+        })
     }
 }
 
@@ -178,26 +193,35 @@ fn api_token(a: &Path) -> String {
 #[derive(Default)]
 struct Tally {
     acknowledged: Vec<String>,
-    refused_by_a_dead_server: u64,
+    /// Sends that got no answer or a server error, and were sent again.
+    retried: u64,
 }
 
-/// Writes people through the API for `for_how_long`, alternating between `bases`; a write
-/// whose server does not answer is sent again, unchanged, to the other (as a client would:
-/// creates are retry-safe), so every record is acknowledged once in the end.
-fn writer(n: usize, bases: &[String; 2], token: &str, for_how_long: std::time::Duration) -> Tally {
+/// The servers writers send to; a restarted server replaces its entry.
+type Bases = Arc<RwLock<Vec<String>>>;
+
+/// Writes people through the API for `for_how_long`, spread over `bases`. A write that gets
+/// no answer (a dead server) or a server error (a database restarting) is sent again,
+/// unchanged, to the next server, as a client would (creates are retry-safe), so every record
+/// is acknowledged exactly once in the end.
+fn writer(n: usize, bases: &Bases, token: &str, for_how_long: Duration) -> Tally {
     let agent = ureq::AgentBuilder::new()
-        .timeout(std::time::Duration::from_secs(60))
+        .timeout(Duration::from_secs(60))
         .build();
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let mut tally = Tally::default();
     let mut i = 0;
     while started.elapsed() < for_how_long {
         let id = format!("psn_load-{n}-{i}");
         let body = serde_json::json!({"kind": "person", "id": id, "names": [format!("Writer {n} Row {i}")]});
-        let mut server = (n + i) % 2;
+        let mut server = n + i;
         loop {
+            let base = {
+                let bases = bases.read().unwrap();
+                bases[server % bases.len()].clone()
+            };
             let sent = agent
-                .post(&format!("{}/api/v1/records", bases[server]))
+                .post(&format!("{base}/api/v1/records"))
                 .set("Authorization", &format!("Bearer {token}"))
                 .send_json(body.clone());
             match sent {
@@ -206,18 +230,61 @@ fn writer(n: usize, bases: &[String; 2], token: &str, for_how_long: std::time::D
                     tally.acknowledged.push(id.clone());
                     break;
                 }
-                Err(ureq::Error::Status(code, r)) => {
+                Err(ureq::Error::Status(code, r)) if code < 500 => {
                     panic!("{id}: {code} {}", r.into_string().unwrap_or_default())
                 }
-                Err(ureq::Error::Transport(_)) => {
-                    tally.refused_by_a_dead_server += 1;
-                    server = 1 - server;
+                Err(_) => {
+                    tally.retried += 1;
+                    server += 1;
+                    std::thread::sleep(Duration::from_millis(20));
                 }
             }
         }
         i += 1;
     }
     tally
+}
+
+/// Runs `writers` writers for `period` while `faults` runs; their acknowledged ids.
+fn load(
+    writers: usize,
+    bases: &Bases,
+    token: &str,
+    period: Duration,
+    faults: impl FnOnce(),
+) -> (Vec<String>, u64) {
+    let threads: Vec<_> = (0..writers)
+        .map(|n| {
+            let (bases, token) = (bases.clone(), token.to_string());
+            std::thread::spawn(move || writer(n, &bases, &token, period))
+        })
+        .collect();
+    faults();
+    let tallies: Vec<Tally> = threads.into_iter().map(|w| w.join().unwrap()).collect();
+    let retried = tallies.iter().map(|t| t.retried).sum();
+    let acknowledged = tallies.into_iter().flat_map(|t| t.acknowledged).collect();
+    (acknowledged, retried)
+}
+
+/// Every acknowledged write is in the log exactly once, and nothing else was written.
+fn assert_each_once(a: &Path, before: u64, acknowledged: &[String]) {
+    let after = verified(a);
+    assert_eq!(
+        after["operations"].as_u64().unwrap(),
+        before + acknowledged.len() as u64,
+        "one operation per acknowledged write"
+    );
+    let exported = ok(
+        a,
+        &["export", "--format", "json", "--clearance", "confidential"],
+    );
+    for id in acknowledged {
+        assert_eq!(
+            exported.matches(&format!("\"{id}\"")).count(),
+            1,
+            "{id} is stored once"
+        );
+    }
 }
 
 #[test]
@@ -234,23 +301,16 @@ fn two_servers_on_one_database_keep_every_acknowledged_write_once() {
 
     let mut first = common::serve(a);
     let second = common::serve(b);
-    let bases = [first.base.clone(), second.base.clone()];
-    let writers: Vec<_> = (0..8)
-        .map(|n| {
-            let (bases, token) = (bases.clone(), token.clone());
-            std::thread::spawn(move || writer(n, &bases, &token, std::time::Duration::from_secs(4)))
-        })
-        .collect();
+    let bases: Bases = Arc::new(RwLock::new(vec![first.base.clone(), second.base.clone()]));
     // One server dies in the middle of the load (SIGKILL: no shutdown, writes in flight).
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    first.child.kill().unwrap();
-    first.child.wait().unwrap();
-    let tallies: Vec<Tally> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let (acknowledged, retried) = load(8, &bases, &token, Duration::from_secs(4), || {
+        std::thread::sleep(Duration::from_millis(1500));
+        first.child.kill().unwrap();
+        first.child.wait().unwrap();
+    });
     drop(second);
-    let acknowledged: Vec<&String> = tallies.iter().flat_map(|t| &t.acknowledged).collect();
-    let retried: u64 = tallies.iter().map(|t| t.refused_by_a_dead_server).sum();
     eprintln!(
-        "8 writers, 4 s, two servers (one killed after 1.5 s): {} writes acknowledged, {retried} sent again to the other server",
+        "8 writers, 4 s, two servers (one killed after 1.5 s): {} writes acknowledged, {retried} sent again",
         acknowledged.len()
     );
     assert!(
@@ -259,25 +319,7 @@ fn two_servers_on_one_database_keep_every_acknowledged_write_once() {
         acknowledged.len()
     );
     assert!(retried > 0, "the writers noticed the dead server");
-
-    // Every acknowledged write is in the log exactly once, and nothing else was written.
-    let after = verified(a);
-    assert_eq!(
-        after["operations"].as_u64().unwrap(),
-        before + acknowledged.len() as u64,
-        "one operation per acknowledged write"
-    );
-    let exported = ok(
-        a,
-        &["export", "--format", "json", "--clearance", "confidential"],
-    );
-    for id in &acknowledged {
-        assert_eq!(
-            exported.matches(&format!("\"{id}\"")).count(),
-            1,
-            "{id} is stored once"
-        );
-    }
+    assert_each_once(a, before, &acknowledged);
     // The restarted server's index catches up with what the other one wrote meanwhile.
     let restarted = common::serve(a);
     let last = acknowledged.last().unwrap();
@@ -309,4 +351,95 @@ fn two_servers_on_one_database_keep_every_acknowledged_write_once() {
         let r = ureq::get(&format!("{}{path}", restarted.base)).call();
         assert!(r.is_ok(), "{path}: {r:?}");
     }
+}
+
+/// The local cluster's version, when this process may restart it (root, Debian's
+/// pg_ctlcluster, and the tests' database on this machine).
+fn restartable_cluster() -> Option<String> {
+    let local = base_url().contains("@127.0.0.1") || base_url().contains("@localhost");
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !local || !root || !Path::new("/usr/bin/pg_ctlcluster").exists() {
+        return None;
+    }
+    let mut versions = std::fs::read_dir("/etc/postgresql").ok()?;
+    Some(
+        versions
+            .next()?
+            .ok()?
+            .file_name()
+            .to_string_lossy()
+            .into_owned(),
+    )
+}
+
+/// Stops PostgreSQL as a crash would (immediate: no checkpoint, recovery at the next start),
+/// then starts it again.
+fn crash_and_restart_postgres(version: &str) {
+    let status = std::process::Command::new("pg_ctlcluster")
+        .args([
+            "--skip-systemctl-redirect",
+            version,
+            "main",
+            "restart",
+            "--mode",
+            "immediate",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "pg_ctlcluster restart: {status}");
+}
+
+#[test]
+fn a_database_crash_and_a_killed_server_lose_no_acknowledged_write() {
+    let Some(schema) = Schema::fresh() else {
+        return;
+    };
+    let Some(version) = restartable_cluster() else {
+        assert!(
+            !required(),
+            "this test restarts the local PostgreSQL: run it as root with pg_ctlcluster"
+        );
+        eprintln!(
+            "\n*** SKIPPING the PostgreSQL restart test: needs root and the local cluster ***\n"
+        );
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let a = &tmp.path().join("a");
+    ok(a, &["init", "--database", &schema.url]);
+    let token = api_token(a);
+    let before = verified(a)["operations"].as_u64().unwrap();
+
+    let mut server = common::serve(a);
+    let bases: Bases = Arc::new(RwLock::new(vec![server.base.clone()]));
+    let (acknowledged, retried) = load(4, &bases, &token, Duration::from_secs(7), || {
+        std::thread::sleep(Duration::from_millis(1500));
+        // The database goes down under load as in a crash, and comes back.
+        crash_and_restart_postgres(&version);
+        std::thread::sleep(Duration::from_millis(1500));
+        // Then the server is killed in the middle of writes, and started again.
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        server = common::serve(a);
+        *bases.write().unwrap() = vec![server.base.clone()];
+    });
+    drop(server);
+    eprintln!(
+        "4 writers, 7 s, PostgreSQL crashed and restarted, then the server killed: {} writes acknowledged, {retried} sent again",
+        acknowledged.len()
+    );
+    assert!(retried > 0, "the writers noticed the faults");
+    // Writes went on after both faults.
+    let written_by = |n: usize| {
+        acknowledged
+            .iter()
+            .filter(|id| id.starts_with(&format!("psn_load-{n}-")))
+            .count()
+    };
+    assert!(
+        (0..4).all(|n| written_by(n) > 5),
+        "every writer kept writing"
+    );
+    assert_each_once(a, before, &acknowledged);
 }
