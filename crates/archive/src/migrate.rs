@@ -70,8 +70,14 @@ impl Archive {
         let old = dir.join(&file);
         let kept = dir.join(format!("{file}.migrated"));
         fs::rename(&old, &kept).map_err(ArchiveError::io(&old))?;
+        // SQLite's side files go with it (a process that still had the file open may have
+        // left committed pages in the WAL), under the names SQLite looks for beside it.
         for side in ["-wal", "-shm"] {
-            remove_if_present(&dir.join(format!("{file}{side}")))?;
+            let from = dir.join(format!("{file}{side}"));
+            if from.exists() {
+                fs::rename(&from, dir.join(format!("{file}.migrated{side}")))
+                    .map_err(ArchiveError::io(&from))?;
+            }
         }
         Ok(Migrated {
             operations,
@@ -91,7 +97,11 @@ fn copy_and_check(
 ) -> Result<(u64, String, u64), ArchiveError> {
     let source = SqliteStore::open(snapshot)?;
     // The original must be sound before it is copied: a copy of a damaged log is no backup.
-    let original = verify(&source, verifier, &[])?;
+    let original = verify(&source, verifier, &[]).map_err(|e| {
+        ArchiveError::Other(format!(
+            "the archive does not verify ({e}); nothing was moved: run `rightsdoc verify` and restore it from a backup first"
+        ))
+    })?;
     let mut target = PostgresStore::open(url)?;
     if !target.is_empty()? {
         return Err(ArchiveError::Other(format!(
