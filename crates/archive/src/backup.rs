@@ -179,7 +179,7 @@ fn store_file(dir: &Path) -> Result<String, ArchiveError> {
         .map(str::to_string)
         .ok_or_else(|| {
             ArchiveError::Other(format!(
-                "{}: only an embedded (SQLite) archive can be backed up to a folder",
+                "{}: only an embedded (SQLite) archive can be backed up to a folder; back up a PostgreSQL archive's schema with `pg_dump --schema NAME`, and this folder beside it",
                 path.display()
             ))
         })
