@@ -25,10 +25,11 @@ pub enum StoreError {
     },
     #[error("`{id}` is still referred to by {by}; change those records first")]
     StillReferenced { id: String, by: String },
-    /// Another process held the write lock for longer than a writer waits (an import is one
-    /// transaction, so it holds the lock until it ends).
+    /// Another process holds the write lock, beyond the 30 seconds a writer waits, or in a
+    /// way waiting cannot resolve (an import is one transaction: it holds the lock until it
+    /// ends).
     #[error(
-        "the archive is busy: another process (an import, most likely) has held its write lock for 30 seconds; try again when it has finished"
+        "the archive is busy: another process (an import, most likely) holds its write lock; try again when it has finished"
     )]
     Busy,
     #[error("the archive store: {0}")]
