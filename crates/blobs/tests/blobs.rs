@@ -1,5 +1,8 @@
 //! The local blob store through the `BlobStore` trait, and what a photo claims about itself.
 
+#[path = "support/png.rs"]
+mod png;
+
 use exif::experimental::Writer;
 use exif::{Field, In, Rational, Tag, Value};
 use rightsdoc_blobs::{
@@ -70,40 +73,17 @@ fn jpeg_with_exif() -> Vec<u8> {
     out
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend((data.len() as u32).to_be_bytes());
-    let mut body = kind.to_vec();
-    body.extend(data);
-    out.extend(&body);
-    out.extend(crc32(&body).to_be_bytes());
-}
-
 /// A 1×1 PNG with an eXIf chunk.
 fn png_with_exif() -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    png_chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    png_chunk(&mut out, b"eXIf", &exif_block("S", "W", true));
-    png_chunk(
+    let mut out = png::SIGNATURE.to_vec();
+    png::chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    png::chunk(&mut out, b"eXIf", &exif_block("S", "W", true));
+    png::chunk(
         &mut out,
         b"IDAT",
         &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1],
     );
-    png_chunk(&mut out, b"IEND", &[]);
+    png::chunk(&mut out, b"IEND", &[]);
     out
 }
 

@@ -1,6 +1,9 @@
 //! What files claim about themselves beyond EXIF: XMP packets in a JPEG, a PNG and a PDF,
 //! and a recording's container (an MP4 built here box by box).
 
+#[path = "support/png.rs"]
+mod png;
+
 use rightsdoc_blobs::{
     BlobStore, GpsPoint, InspectOptions, LocalBlobs, MediaClaims, XmpEvent, inspect,
 };
@@ -118,41 +121,19 @@ fn jpeg_with_xmp(packet: &str) -> Vec<u8> {
     out
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A 1×1 PNG with the packet in an iTXt chunk (`XML:com.adobe.xmp`).
 fn png_with_xmp(packet: &str) -> Vec<u8> {
-    let chunk = |out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    };
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    let mut out = png::SIGNATURE.to_vec();
+    png::chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
     let mut itxt = b"XML:com.adobe.xmp\0\0\0\0\0".to_vec();
     itxt.extend(packet.as_bytes());
-    chunk(&mut out, b"iTXt", &itxt);
-    chunk(
+    png::chunk(&mut out, b"iTXt", &itxt);
+    png::chunk(
         &mut out,
         b"IDAT",
         &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1],
     );
-    chunk(&mut out, b"IEND", &[]);
+    png::chunk(&mut out, b"IEND", &[]);
     out
 }
 

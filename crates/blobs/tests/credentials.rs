@@ -4,6 +4,9 @@
 //! anchor, invalid when a byte of the signed image changed.
 #![cfg(feature = "c2pa")]
 
+#[path = "support/png.rs"]
+mod png;
+
 use base64::Engine;
 use c2pa::assertions::DigitalSourceType;
 use c2pa::{Builder, BuilderIntent, Context, EphemeralSigner, Signer};
@@ -12,30 +15,8 @@ use rightsdoc_blobs::{
 };
 use std::io::Cursor;
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// An 8×8 grey PNG (stored, uncompressed deflate blocks).
 fn png() -> Vec<u8> {
-    let chunk = |out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    };
     let mut raw = Vec::new();
     for _ in 0..8 {
         raw.push(0u8); // filter: none
@@ -51,10 +32,10 @@ fn png() -> Vec<u8> {
         b = (b + a) % 65521;
     }
     zlib.extend(((b << 16) | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    chunk(&mut out, b"IHDR", &[0, 0, 0, 8, 0, 0, 0, 8, 8, 0, 0, 0, 0]);
-    chunk(&mut out, b"IDAT", &zlib);
-    chunk(&mut out, b"IEND", &[]);
+    let mut out = png::SIGNATURE.to_vec();
+    png::chunk(&mut out, b"IHDR", &[0, 0, 0, 8, 0, 0, 0, 8, 8, 0, 0, 0, 0]);
+    png::chunk(&mut out, b"IDAT", &zlib);
+    png::chunk(&mut out, b"IEND", &[]);
     out
 }
 
@@ -220,10 +201,8 @@ fn files_without_credentials_or_with_garbage_where_they_should_be_are_not_refuse
     // A manifest chunk (caBX) of garbage: reported as invalid, never an error.
     let mut broken = png();
     let iend = broken.len() - 12;
-    let mut chunk = 16u32.to_be_bytes().to_vec();
-    chunk.extend(b"caBX");
-    chunk.extend([0xAB; 16]);
-    chunk.extend(crc32(&chunk[4..]).to_be_bytes());
+    let mut chunk = Vec::new();
+    png::chunk(&mut chunk, b"caBX", &[0xAB; 16]);
     broken.splice(iend..iend, chunk);
     let c = extract_credentials("image/png", Cursor::new(broken), None).expect("reported");
     assert_eq!(c.state, "invalid", "{c:?}");

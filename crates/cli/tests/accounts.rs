@@ -2,27 +2,12 @@
 
 mod common;
 use common::*;
-use std::io::Write;
-use std::process::Stdio;
 
 fn user(archive: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = common::command()
-        .arg("--archive")
-        .arg(archive)
-        .arg("user")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let args: Vec<&str> = std::iter::once("user")
+        .chain(args.iter().copied())
+        .collect();
+    rightsdoc_with_stdin(archive, &args, stdin)
 }
 
 #[test]

@@ -9,7 +9,6 @@
 mod common;
 use common::*;
 use serde_json::{Value, json};
-use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -177,16 +176,11 @@ fn get(url: &str) -> Value {
 
 /// `rightsdoc user add` with the password on standard input; returns its output.
 fn add_user(archive: &Path, name: &str, role: &str, password: &str) -> String {
-    let mut child = common::command()
-        .arg("--archive")
-        .arg(archive)
-        .args(["user", "add", name, "--role", role])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = rightsdoc_with_stdin(
+        archive,
+        &["user", "add", name, "--role", role],
+        &format!("{password}\n"),
+    );
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }

@@ -2,6 +2,8 @@
 //! EXIF claims, verified copies, and a chain of custody that is part of the log.
 
 mod common;
+#[path = "../../blobs/tests/support/png.rs"]
+mod png;
 use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -98,35 +100,16 @@ fn jpeg_with_exif() -> Vec<u8> {
     jpeg
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A 1×1 grey PNG without metadata.
 fn png() -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    for (kind, data) in [
-        (&b"IHDR"[..], &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0][..]),
-        (b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1]),
-        (b"IEND", &[]),
-    ] {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    }
+    let mut out = png::SIGNATURE.to_vec();
+    png::chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    png::chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1],
+    );
+    png::chunk(&mut out, b"IEND", &[]);
     out
 }
 

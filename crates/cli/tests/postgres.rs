@@ -173,19 +173,12 @@ fn second_folder(from: &Path, to: &Path) {
 }
 
 fn api_token(a: &Path) -> String {
-    use std::io::Write;
-    let mut child = common::command()
-        .arg("--archive")
-        .arg(a)
-        .args(["user", "add", "loader", "--role", "editor"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"a long enough password\n").unwrap();
-    drop(stdin);
-    assert!(child.wait().unwrap().success());
+    let added = common::rightsdoc_with_stdin(
+        a,
+        &["user", "add", "loader", "--role", "editor"],
+        "a long enough password\n",
+    );
+    assert!(added.status.success(), "{added:?}");
     ok(a, &["user", "token", "loader", "--label", "load test"])
 }
 

@@ -28,6 +28,28 @@ pub fn rightsdoc(archive: &Path, args: &[&str]) -> Output {
         .expect("the rightsdoc binary runs")
 }
 
+/// Run with `stdin` as standard input (passwords, which are never arguments).
+pub fn rightsdoc_with_stdin(archive: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = command()
+        .arg("--archive")
+        .arg(archive)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the rightsdoc binary runs");
+    // Dropped at the end of the statement: the command sees the end of its input.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Run and require success; returns trimmed stdout.
 pub fn ok(archive: &Path, args: &[&str]) -> String {
     let out = rightsdoc(archive, args);
