@@ -12,58 +12,15 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-fn base_url() -> String {
-    std::env::var("RIGHTSDOC_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
+#[path = "../../store/tests/common/postgres_schema.rs"]
+mod postgres_schema;
+use postgres_schema::{Schema, base_url, required};
 
-/// Whether PostgreSQL tests must run (CI), rather than be skipped where it is missing.
-fn required() -> bool {
-    std::env::var_os("CI").is_some() || std::env::var_os("RIGHTSDOC_REQUIRE_POSTGRES").is_some()
-}
-
-/// Tests here take turns (one of them restarts the database server): each holds the turn
-/// for as long as its schema lives.
+/// Tests here take turns: one of them restarts the database server.
 static TURN: Mutex<()> = Mutex::new(());
 
-/// A schema name of its own, dropped (with everything in it) when the test ends.
-struct Schema {
-    name: String,
-    url: String,
-    _turn: MutexGuard<'static, ()>,
-}
-
-impl Schema {
-    fn fresh() -> Option<Schema> {
-        let turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Err(e) = postgres::Client::connect(&base_url(), postgres::NoTls) {
-            assert!(
-                !required(),
-                "PostgreSQL is required here but {} cannot be reached: {e}",
-                base_url()
-            );
-            eprintln!(
-                "\n*** SKIPPING PostgreSQL CLI tests: {} cannot be reached ({e}) ***\n",
-                base_url()
-            );
-            return None;
-        }
-        let name = format!("rdcli_{:016x}", rand::random::<u64>());
-        let url = format!("{}?schema={name}", base_url());
-        Some(Schema {
-            name,
-            url,
-            _turn: turn,
-        })
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&base_url(), postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
-        }
-    }
+fn turn() -> MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn verified(a: &Path) -> Value {
@@ -72,6 +29,7 @@ fn verified(a: &Path) -> Value {
 
 #[test]
 fn an_embedded_archive_moves_into_postgres_and_goes_on_there() {
+    let _turn = turn();
     let Some(schema) = Schema::fresh() else {
         return;
     };
@@ -123,6 +81,7 @@ fn an_embedded_archive_moves_into_postgres_and_goes_on_there() {
 
 #[test]
 fn migration_refuses_a_schema_that_holds_an_archive_and_changes_nothing() {
+    let _turn = turn();
     let Some(schema) = Schema::fresh() else {
         return;
     };
@@ -282,6 +241,7 @@ fn assert_each_once(a: &Path, before: u64, acknowledged: &[String]) {
 
 #[test]
 fn two_servers_on_one_database_keep_every_acknowledged_write_once() {
+    let _turn = turn();
     let Some(schema) = Schema::fresh() else {
         return;
     };
@@ -385,6 +345,7 @@ fn crash_and_restart_postgres(version: &str) {
 
 #[test]
 fn a_database_crash_and_a_killed_server_lose_no_acknowledged_write() {
+    let _turn = turn();
     let Some(schema) = Schema::fresh() else {
         return;
     };
