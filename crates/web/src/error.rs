@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     #[error(transparent)]
-    Archive(#[from] rightsdoc_archive::ArchiveError),
+    Archive(rightsdoc_archive::ArchiveError),
     #[error(transparent)]
-    Store(#[from] rightsdoc_store::StoreError),
+    Store(rightsdoc_store::StoreError),
     #[error(transparent)]
     Search(#[from] rightsdoc_search::SearchError),
     #[error(transparent)]
@@ -49,24 +49,29 @@ pub enum WebError {
     Spool(std::io::Error),
 }
 
-impl WebError {
-    /// The archive refused a write only because another writer holds it: [`WebError::Busy`],
-    /// however the error reached the handler.
-    pub fn busy_if_locked(self) -> WebError {
-        use rightsdoc_archive::ArchiveError;
-        use rightsdoc_store::StoreError;
-        match self {
-            WebError::Store(StoreError::Busy)
-            | WebError::Archive(ArchiveError::Store(StoreError::Busy)) => WebError::Busy,
-            other => other,
+// A store that another writer holds is [`WebError::Busy`] however the error reaches a
+// handler, so that every response says to try again.
+impl From<rightsdoc_archive::ArchiveError> for WebError {
+    fn from(e: rightsdoc_archive::ArchiveError) -> Self {
+        match e {
+            rightsdoc_archive::ArchiveError::Store(e) => e.into(),
+            other => WebError::Archive(other),
+        }
+    }
+}
+
+impl From<rightsdoc_store::StoreError> for WebError {
+    fn from(e: rightsdoc_store::StoreError) -> Self {
+        match e {
+            rightsdoc_store::StoreError::Busy => WebError::Busy,
+            other => WebError::Store(other),
         }
     }
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let this = self.busy_if_locked();
-        let (status, message) = match &this {
+        let (status, message) = match &self {
             WebError::NotFound => (StatusCode::NOT_FOUND, "not found".to_string()),
             WebError::SignInFirst => {
                 return axum::response::Redirect::to("/login").into_response();
@@ -82,7 +87,7 @@ impl IntoResponse for WebError {
             // Stats errors are about the question asked (an unknown dimension), not the data.
             WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
             WebError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
-            WebError::Busy => (StatusCode::SERVICE_UNAVAILABLE, this.to_string()),
+            WebError::Busy => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
             WebError::Stats(e) => (StatusCode::BAD_REQUEST, e.to_string()),
             other => {
                 eprintln!("rightsdoc serve: {other}");

@@ -556,7 +556,7 @@ fn refusal(e: ArchiveError) -> WebError {
             path: String::new(),
             message,
         },
-        other => WebError::Archive(other),
+        other => other.into(),
     }
 }
 

@@ -50,7 +50,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut field = None;
         let mut extra: Option<(header::HeaderName, HeaderValue)> = None;
-        let (status, detail) = match self.0.busy_if_locked() {
+        let (status, detail) = match self.0 {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "no such record, or not one this caller may see".to_string(),
@@ -141,4 +141,21 @@ impl IntoResponse for ApiError {
 /// it): a strong validator, the same for every reader of that version.
 pub fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).expect("digits and quotes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rightsdoc_archive::ArchiveError;
+    use rightsdoc_store::StoreError;
+
+    #[test]
+    fn a_write_blocked_by_an_import_is_503_with_a_time_to_retry() {
+        let e: WebError = ArchiveError::Store(StoreError::Busy).into();
+        let response = ApiError(e).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "60");
+        let page = WebError::from(StoreError::Busy).into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 }
