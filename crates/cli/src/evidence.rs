@@ -187,6 +187,16 @@ pub fn run(
 }
 
 /// The metadata's claims, a line per kind (EXIF, XMP, container, C2PA); empty when the file
+/// "with MAKE MODEL", from whichever of the two a file names.
+fn device(make: &Option<String>, model: &Option<String>) -> Option<String> {
+    let named: Vec<&str> = [make, model]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    (!named.is_empty()).then(|| format!("with {}", named.join(" ")))
+}
+
 /// makes none.
 fn describe_claims(m: &Metadata) -> Vec<String> {
     let mut lines = Vec::new();
@@ -197,13 +207,8 @@ fn describe_claims(m: &Metadata) -> Vec<String> {
     if let Some(g) = &m.gps {
         exif.push(format!("at {}, {}", g.lat, g.lon));
     }
-    let device: Vec<&str> = [&m.make, &m.model]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    if !device.is_empty() {
-        exif.push(format!("with {}", device.join(" ")));
+    if let Some(d) = device(&m.make, &m.model) {
+        exif.push(d);
     }
     if let Some(s) = &m.software {
         exif.push(format!("processed with {s}"));
@@ -258,13 +263,8 @@ fn describe_claims(m: &Metadata) -> Vec<String> {
         if let Some(g) = &r.gps {
             parts.push(format!("at {}, {}", g.lat, g.lon));
         }
-        let device: Vec<&str> = [&r.make, &r.model]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        if !device.is_empty() {
-            parts.push(format!("with {}", device.join(" ")));
+        if let Some(d) = device(&r.make, &r.model) {
+            parts.push(d);
         }
         if let (Some(w), Some(h)) = (r.width, r.height) {
             parts.push(format!("{w}×{h}"));
