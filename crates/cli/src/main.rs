@@ -993,7 +993,7 @@ impl ImportIndexer {
 
 /// Run the web server until Ctrl-C.
 fn serve(dir: &Path, addr: SocketAddr) -> Result<()> {
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the server's runtime")?;
+    let runtime = rightsdoc_web::runtime().context("cannot start the server's runtime")?;
     runtime.block_on(rightsdoc_web::serve(dir, addr))?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use rightsdoc_ledger::{
     Action, Hash, HashReader, Salt, SealedOp, root_hash, stored_hash_count, stored_hashes_for_leaf,
 };
 use rightsdoc_model::Classification;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -108,6 +109,10 @@ impl SqliteStore {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Deleted or overwritten bytes (a destroyed data key) are zeroed, not left in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // Plans that do not depend on bound values: otherwise SQLite may mark a cached
+        // statement to be prepared again at every new binding (the record lookup was, at a
+        // sixth of a web read's CPU).
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         upgrade(&conn)?;
         conn.execute_batch(SCHEMA)?;
         Ok(SqliteStore { conn })

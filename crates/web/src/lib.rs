@@ -69,6 +69,20 @@ pub fn router(app: Arc<App>) -> Router {
     router
 }
 
+/// The runtime [`serve`] needs. Archive work runs on its blocking threads, and at most
+/// `2 × cores` of those can hold one of the library's archive handles at a time; the rest
+/// would only wait, each keeping its own allocator heap (tokio's default of 512 such threads
+/// let a server under 32 connections grow to 80 threads and 650 MiB). 32 leaves room for
+/// uploads and writers waiting on the store's lock without starving reads.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+}
+
+const BLOCKING_THREADS: usize = 32;
+
 /// Serve the archive in `dir` on `addr` until the process is interrupted.
 pub async fn serve(dir: &Path, addr: SocketAddr) -> Result<(), ServeError> {
     // Opening reads the store: off the async threads, where a blocking database client (the
