@@ -79,12 +79,18 @@ async fn page(
     let visitor = app.visitor(&headers);
     let reader = app.reader(&visitor);
     let body = blocking(move || {
-        let snap = reader.snapshot_of(&[Kind::List, Kind::Person, Kind::Match, Kind::Act])?;
         let chosen: Vec<String> = params
             .iter()
             .filter(|(k, v)| k.starts_with("l_") && v.as_str() == "1")
             .map(|(k, _)| k["l_".len()..].to_string())
             .collect();
+        // Only an estimate needs the people (at 1M records, seconds and gigabytes the first
+        // time); the page that offers the lists needs the lists alone.
+        let snap = if chosen.is_empty() {
+            reader.snapshot_of(&[Kind::List])?
+        } else {
+            reader.snapshot_of(&[Kind::List, Kind::Person, Kind::Match, Kind::Act])?
+        };
         let mut lists: Vec<ListChoice> = snap
             .of_kind("list")
             .filter_map(|l| l.get("id").and_then(|v| v.as_str()))
