@@ -12,6 +12,7 @@ mod error;
 #[cfg(feature = "postgres")]
 mod postgres;
 pub mod projection;
+#[cfg(feature = "postgres")]
 mod raw;
 mod sqlite;
 mod store;

@@ -2,6 +2,7 @@
 
 use crate::error::StoreError;
 use crate::projection::{RecordRow, RefRow, rows_for};
+#[cfg(feature = "postgres")]
 use crate::raw::{Chunker, RawBatch, RawSink};
 use crate::store::{Appended, Change, Store};
 use rightsdoc_ledger::{
@@ -133,6 +134,8 @@ impl SqliteStore {
     }
 }
 
+// Raw copies between stores serve `migrate` to PostgreSQL only.
+#[cfg(feature = "postgres")]
 impl SqliteStore {
     /// Every row of the store, exactly as stored, read in one transaction (a consistent
     /// view while other processes write), in batches.
@@ -383,6 +386,7 @@ fn referrers_in(conn: &Connection, id: &str) -> Result<Vec<RefRow>, rusqlite::Er
     .collect()
 }
 
+#[cfg(feature = "postgres")]
 fn ref_row(r: &rusqlite::Row) -> rusqlite::Result<RefRow> {
     Ok(RefRow {
         from_id: r.get(0)?,
