@@ -7,6 +7,7 @@
 
 use crate::StatsError;
 use crate::snapshot::{Snapshot, dates, strings, values};
+use rightsdoc_model::Kind;
 use rightsdoc_model::dates::{Day, Edtf};
 use rightsdoc_model::vocab::vocabularies;
 use serde::Serialize;
@@ -116,6 +117,25 @@ pub fn stats(snap: &Snapshot, by: By, filters: &[Filter]) -> Result<Table, Stats
         By::Response | By::Cycle | By::Theme | By::RecommendingState => {
             recommendations(snap, by, filters)
         }
+    }
+}
+
+/// The kinds of record [`stats`] reads for `by` and `filters`: a snapshot of only these gives
+/// the same table. People are left out wherever neither the dimension nor a condition is about
+/// them (at 1M records, holding every person takes seconds and gigabytes).
+pub fn kinds_read(by: By, filters: &[Filter]) -> &'static [Kind] {
+    let about_acts_alone = filters.iter().all(|f| {
+        matches!(
+            f.key.as_str(),
+            "act_type" | "act" | "year" | "place" | "event"
+        )
+    });
+    match by {
+        By::Response | By::Cycle | By::Theme | By::RecommendingState => &[Kind::Recommendation],
+        By::Year | By::Act | By::Place if about_acts_alone => {
+            &[Kind::Act, Kind::Event, Kind::Place]
+        }
+        _ => &Kind::ALL,
     }
 }
 

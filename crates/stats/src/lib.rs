@@ -11,7 +11,7 @@ mod overlap;
 mod responsible;
 mod snapshot;
 
-pub use counts::{By, Filter, Row, Table, stats};
+pub use counts::{By, Filter, Row, Table, kinds_read, stats};
 pub use overlap::{Overlap, list_overlap};
 pub use responsible::{Involved, OfficeLine, Responsibility, holds_office_now, responsible};
 pub use snapshot::Snapshot;

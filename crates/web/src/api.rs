@@ -16,7 +16,7 @@ use axum::routing::get;
 use problem::ApiError;
 use rightsdoc_model::Kind;
 use rightsdoc_search::{Facet, SearchQuery};
-use rightsdoc_stats::{By, Filter, stats};
+use rightsdoc_stats::{By, Filter, kinds_read, stats};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -222,7 +222,7 @@ async fn statistics(
         .transpose()?
         .unwrap_or_default();
     blocking(move || {
-        let snap = reader.snapshot()?;
+        let snap = reader.snapshot_of(kinds_read(by, &filters))?;
         Ok(serde_json::to_value(stats(&snap, by, &filters)?).expect("tables serialize"))
     })
     .await

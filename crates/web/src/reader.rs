@@ -345,12 +345,8 @@ impl Reader {
         Ok(index.search(q, self.viewer.clearance)?)
     }
 
-    /// Every record the viewer may see, for statistics; rebuilt when the log has grown.
-    pub fn snapshot(&self) -> Result<Arc<Snapshot>, WebError> {
-        self.snapshot_of(&Kind::ALL)
-    }
-
-    /// The records of `kinds` the viewer may see: what a page's statistics need and no more
+    /// The records of `kinds` the viewer may see, for statistics (rebuilt when the log has
+    /// grown): what a page's statistics need and no more
     /// (the dashboard's charts need acts and recommendations, not a million people).
     pub fn snapshot_of(&self, kinds: &'static [Kind]) -> Result<Arc<Snapshot>, WebError> {
         let clearance = self.viewer.clearance;
