@@ -186,7 +186,6 @@ pub fn run(
     Ok(())
 }
 
-/// The metadata's claims, a line per kind (EXIF, XMP, container, C2PA); empty when the file
 /// "with MAKE MODEL", from whichever of the two a file names.
 fn device(make: &Option<String>, model: &Option<String>) -> Option<String> {
     let named: Vec<&str> = [make, model]
@@ -197,6 +196,7 @@ fn device(make: &Option<String>, model: &Option<String>) -> Option<String> {
     (!named.is_empty()).then(|| format!("with {}", named.join(" ")))
 }
 
+/// The metadata's claims, a line per kind (EXIF, XMP, container, C2PA); empty when the file
 /// makes none.
 fn describe_claims(m: &Metadata) -> Vec<String> {
     let mut lines = Vec::new();

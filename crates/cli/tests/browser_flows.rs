@@ -219,19 +219,8 @@ fn an_editor_signs_in_enters_a_record_uploads_a_list_and_reads_it_in_persian() {
         .trim()
         .to_string();
 
-    let port = free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let _server = Running(
-        common::command()
-            .arg("--archive")
-            .arg(a)
-            .args(["serve", "--addr", &addr])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for(&addr);
-    let site = format!("http://{addr}");
+    let server = common::serve(a);
+    let site = &server.base;
     let browser = Browser::start();
 
     // Sign in: password and the authenticator's code.
