@@ -1,16 +1,17 @@
 //! The document of one record, as the index writer takes it.
 //!
-//! Each level's fields are filled from `record.visible_to(level)`. Most records show every
-//! level the same version; then it is analyzed once and the three levels share the tokens.
+//! Each tier is filled from `record.visible_to(level)` where that differs from the version
+//! the level below sees (see `fields`). Most records show every level the same version; then
+//! it is analyzed and indexed once, in the public tier.
+//!
 //! tantivy's own document type would serialize pre-tokenized text to JSON and parse it back
-//! for every field, so [`Doc`] hands the writer shared tokens by reference instead.
+//! for every field, so [`Doc`] hands the writer the tokens as they are instead.
 
 use crate::analysis::{Analyzers, pretokenize};
 use crate::extract::{Content, content};
 use crate::fields::{Fields, LevelFields};
 use rightsdoc_model::{Classification, Record};
 use serde_json::Value;
-use std::sync::Arc;
 use tantivy::Document;
 use tantivy::schema::Field;
 use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf};
@@ -24,7 +25,7 @@ pub struct Doc(Vec<(Field, DocValue)>);
 #[derive(Clone, Debug)]
 pub enum DocValue {
     Str(String),
-    Tokens(Arc<PreTokenizedString>),
+    Tokens(PreTokenizedString),
 }
 
 impl Doc {
@@ -40,9 +41,7 @@ impl<'a> tantivy::schema::Value<'a> for &'a DocValue {
     fn as_value(&self) -> ReferenceValue<'a, Self> {
         ReferenceValue::Leaf(match self {
             DocValue::Str(s) => ReferenceValueLeaf::Str(s),
-            DocValue::Tokens(t) => {
-                ReferenceValueLeaf::PreTokStr(Box::new(PreTokenizedString::clone(t)))
-            }
+            DocValue::Tokens(t) => ReferenceValueLeaf::PreTokStr(Box::new(t.clone())),
         })
     }
 }
@@ -67,9 +66,9 @@ impl Document for Doc {
 
 /// One level's content, analyzed.
 struct Analyzed {
-    names: Vec<Arc<PreTokenizedString>>,
-    keys: Vec<Arc<PreTokenizedString>>,
-    text: Vec<Arc<PreTokenizedString>>,
+    names: Vec<PreTokenizedString>,
+    keys: Vec<PreTokenizedString>,
+    text: Vec<PreTokenizedString>,
     content: Content,
 }
 
@@ -77,11 +76,10 @@ fn analyze(c: Content, a: &mut Analyzers) -> Analyzed {
     fn all<'s>(
         analyzer: &mut TextAnalyzer,
         texts: impl Iterator<Item = &'s String>,
-    ) -> Vec<Arc<PreTokenizedString>> {
+    ) -> Vec<PreTokenizedString> {
         texts
             .map(|t| pretokenize(analyzer, t))
             .filter(|p| !p.tokens.is_empty())
-            .map(Arc::new)
             .collect()
     }
     Analyzed {
@@ -102,45 +100,54 @@ pub fn document(record: &Record, fields: &Fields, a: &mut Analyzers) -> Doc {
     let [public, restricted, confidential] = Classification::ALL;
     let bottom = record.visible_to(public);
     // Redaction removes more at a lower level, never less: when the public version is the
-    // whole record, every level sees the whole record.
-    if let Some(Value::Object(body)) = bottom
-        && body == record.body
+    // whole record, every level sees the whole record, and the public tier holds it for all.
+    if let Some(Value::Object(body)) = &bottom
+        && *body == record.body
     {
-        let analyzed = analyze(content(record, body), a);
         for level in Classification::ALL {
             doc.text(fields.visible, level.as_str());
-            add_level(&mut doc, fields.level(level), &analyzed);
         }
+        let Some(Value::Object(body)) = bottom else {
+            unreachable!("matched above")
+        };
+        add_level(
+            &mut doc,
+            fields.level(public),
+            analyze(content(record, body), a),
+        );
         return doc;
     }
     let versions = [
-        (public, record.visible_to(public)),
+        (public, bottom),
         (restricted, record.visible_to(restricted)),
         (confidential, record.visible_to(confidential)),
     ];
-    let mut current: Option<(&Value, Analyzed)> = None;
+    let mut below: Option<&Value> = None;
     for (level, visible) in &versions {
         let Some(visible) = visible else {
+            below = None;
             continue;
         };
         doc.text(fields.visible, level.as_str());
-        if !current.as_ref().is_some_and(|(v, _)| *v == visible) {
+        if below != Some(visible) {
             let Value::Object(body) = visible.clone() else {
                 unreachable!("a visible record is a JSON object");
             };
-            current = Some((visible, analyze(content(record, body), a)));
+            add_level(
+                &mut doc,
+                fields.level(*level),
+                analyze(content(record, body), a),
+            );
         }
-        if let Some((_, analyzed)) = &current {
-            add_level(&mut doc, fields.level(*level), analyzed);
-        }
+        below = Some(visible);
     }
     doc
 }
 
-fn add_level(doc: &mut Doc, f: &LevelFields, a: &Analyzed) {
-    for (field, tokens) in [(f.names, &a.names), (f.keys, &a.keys), (f.text, &a.text)] {
+fn add_level(doc: &mut Doc, f: &LevelFields, a: Analyzed) {
+    for (field, tokens) in [(f.names, a.names), (f.keys, a.keys), (f.text, a.text)] {
         for t in tokens {
-            doc.0.push((field, DocValue::Tokens(Arc::clone(t))));
+            doc.0.push((field, DocValue::Tokens(t)));
         }
     }
     for facet in &a.content.facets {

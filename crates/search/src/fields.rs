@@ -1,11 +1,17 @@
-//! The index layout. One document per current record. Everything a reader could learn from is
-//! kept once per clearance level, computed from `Record::visible_to(level)`, so a query at a
-//! level reads only fields that hold what that level may see.
+//! The index layout. One document per current record. What a reader could learn from is kept
+//! in tiers, one per clearance level: tier `L` holds the record as level `L` sees it
+//! (`Record::visible_to(L)`), and only where that differs from what the level below sees.
+//! Most records look the same at every level and fill the public tier alone, so their words
+//! are indexed once, not three times; a record redacted for the public fills two or three.
 //!
-//! Invariant: a document has values in a level's fields only if that level may see the
-//! record (`visible` lists those levels). A query that requires a value in one of its level's
-//! fields therefore finds only records the level may see; any other query must filter on
-//! `visible`.
+//! A search at a level reads the tiers up to its own (a restricted reader sees everything the
+//! public sees), and for each record the highest of those tiers that holds it is the version
+//! its level sees: facets and labels are read from that tier.
+//!
+//! Invariant: a document has values in a tier's fields only if that tier's level may see the
+//! record (`visible` lists every level that may). Every level above may see it too, so a
+//! query that requires a value in one of the tiers up to its level finds only records that
+//! level may see; any other query must filter on `visible`.
 
 use crate::analysis;
 use rightsdoc_model::Classification;
@@ -14,9 +20,9 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the layout or the analysis changes; an index of another format is rebuilt.
-pub const FORMAT: u64 = 1;
+pub const FORMAT: u64 = 2;
 
-/// The fields of one clearance level.
+/// The fields of one tier (one clearance level).
 #[derive(Clone, Copy, Debug)]
 pub struct LevelFields {
     /// Names (`names[].value`, `lists[].name_as_listed`), [`analysis::NAME`].
@@ -42,7 +48,7 @@ pub struct Fields {
     pub classification: Field,
     /// Every level that may see the record at all: the filter every query carries.
     pub visible: Field,
-    /// Per level, in [`Classification::ALL`] order.
+    /// Per tier, in [`Classification::ALL`] order.
     pub levels: [LevelFields; 3],
 }
 
@@ -91,5 +97,10 @@ impl Fields {
 
     pub fn level(&self, c: Classification) -> &LevelFields {
         &self.levels[level_index(c)]
+    }
+
+    /// The tiers a reader at `c` reads: its own and those below it, lowest first.
+    pub fn tiers(&self, c: Classification) -> &[LevelFields] {
+        &self.levels[..=level_index(c)]
     }
 }

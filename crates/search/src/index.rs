@@ -369,9 +369,13 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut analyzers = self.analyzers.clone();
         let query = build(q, clearance, &self.fields, &mut analyzers, &searcher).map_err(&err)?;
-        let level = self.fields.level(clearance);
+        let tiers = self.fields.tiers(clearance);
+        let schema = self.index.schema();
         let counter = FacetCounter {
-            field: self.index.schema().get_field_name(level.facets).to_string(),
+            fields: tiers
+                .iter()
+                .map(|t| schema.get_field_name(t.facets).to_string())
+                .collect(),
         };
         let limit = q.limit.max(1);
         let (top, (total, counts)) = if q.text.trim().is_empty() {
@@ -391,13 +395,20 @@ impl SearchIndex {
                     .to_string()
             };
             let kind = text(self.fields.kind);
+            // The label of the highest tier that holds the record (see `fields`).
+            let label = tiers
+                .iter()
+                .rev()
+                .find_map(|t| doc.get_first(t.label).and_then(|v| v.as_str()))
+                .unwrap_or_default()
+                .to_string();
             hits.push(Hit {
                 id: text(self.fields.id),
                 kind: Kind::parse(&kind).ok_or_else(|| SearchError::Damaged {
                     dir: self.dir.clone(),
                     reason: format!("a document has the unknown kind `{kind}`"),
                 })?,
-                label: text(level.label),
+                label,
                 score,
             });
         }

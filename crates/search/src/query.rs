@@ -1,7 +1,7 @@
 //! Queries: what a caller asks, the one tantivy query it becomes, and the facet counter.
 
 use crate::analysis::{Analyzers, terms};
-use crate::fields::Fields;
+use crate::fields::{Fields, LevelFields};
 use rightsdoc_model::{Classification, Kind};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -10,9 +10,10 @@ use std::str::FromStr;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery,
+    Occur, Query, TermQuery,
 };
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 /// What results can be counted and filtered by.
@@ -160,12 +161,12 @@ fn typo_distance(chars: usize) -> u8 {
     }
 }
 
-fn term(field: tantivy::schema::Field, text: &str) -> Term {
+fn term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
 
 /// A scored term (BM25 needs term frequencies).
-fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         term(field, text),
         IndexRecordOption::WithFreqs,
@@ -173,9 +174,24 @@ fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
 }
 
 /// A condition that must hold but does not change the score.
-fn filter(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+fn filter(field: Field, text: &str) -> Box<dyn Query> {
     let q = TermQuery::new(term(field, text), IndexRecordOption::Basic);
     Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+/// `query` on one field of every tier the reader reads, as one query. A record a higher
+/// tier holds differently matches in each tier: only its best score counts, not their sum.
+fn across(
+    tiers: &[LevelFields],
+    field: fn(&LevelFields) -> Field,
+    query: impl Fn(Field) -> Box<dyn Query>,
+) -> Box<dyn Query> {
+    match tiers {
+        [one] => query(field(one)),
+        _ => Box::new(DisjunctionMaxQuery::new(
+            tiers.iter().map(|t| query(field(t))).collect(),
+        )),
+    }
 }
 
 /// The one query a search runs: the clearance filter, kind and facet filters, and the text.
@@ -186,7 +202,7 @@ pub fn build(
     analyzers: &mut Analyzers,
     searcher: &Searcher,
 ) -> tantivy::Result<Box<dyn Query>> {
-    let level = fields.level(clearance);
+    let tiers = fields.tiers(clearance);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut by_facet: BTreeMap<Facet, Vec<&str>> = BTreeMap::new();
     if let Some(kind) = q.kind {
@@ -198,7 +214,13 @@ pub fn build(
     for (facet, values) in by_facet {
         let alternatives = values
             .into_iter()
-            .map(|v| (Occur::Should, filter(level.facets, &format!("{facet}:{v}"))))
+            .map(|v| {
+                let value = format!("{facet}:{v}");
+                (
+                    Occur::Should,
+                    across(tiers, |t| t.facets, |f| filter(f, &value)),
+                )
+            })
             .collect();
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
     }
@@ -209,8 +231,8 @@ pub fn build(
             .unwrap_or_else(|| Box::new(EmptyQuery));
         clauses.push((Occur::Must, text));
     }
-    // Every clause so far requires a value in one of the clearance's own fields, which only
-    // documents it may see have (see `Fields`). A query without any (browsing) gets the
+    // Every clause so far requires a value in one of the tiers up to the clearance, which
+    // only documents it may see have (see `fields`). A query without any (browsing) gets the
     // explicit filter; adding it to the others would only slow them down.
     if clauses.is_empty() {
         clauses.push((Occur::Must, filter(fields.visible, clearance.as_str())));
@@ -235,14 +257,14 @@ fn text_query(
     a: &mut Analyzers,
     searcher: &Searcher,
 ) -> tantivy::Result<Option<Box<dyn Query>>> {
-    let level = fields.level(clearance);
+    let tiers = fields.tiers(clearance);
     let common = (searcher.num_docs() / 1000).max(100);
     let mut readings: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let keys = terms(&mut a.key, text);
     if !keys.is_empty() {
         let all = keys
             .iter()
-            .map(|k| (Occur::Must, term_query(level.keys, k)))
+            .map(|k| (Occur::Must, across(tiers, |t| t.keys, |f| term_query(f, k))))
             .collect();
         readings.push((Occur::Should, Box::new(BooleanQuery::new(all))));
     }
@@ -250,21 +272,34 @@ fn text_query(
     if !words.is_empty() {
         let mut all = Vec::new();
         for w in &words {
-            let exact = term(level.names, w);
             let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
                 Occur::Should,
-                Box::new(BoostQuery::new(term_query(level.names, w), BOOST_NAME)),
+                Box::new(BoostQuery::new(
+                    across(tiers, |t| t.names, |f| term_query(f, w)),
+                    BOOST_NAME,
+                )),
             )];
             let distance = typo_distance(w.chars().count());
-            if distance > 0 && searcher.doc_freq(&exact)? < common {
-                let fuzzy = FuzzyTermQuery::new(exact, distance, true);
+            let mut frequency = 0;
+            for t in tiers {
+                frequency += searcher.doc_freq(&term(t.names, w))?;
+            }
+            if distance > 0 && frequency < common {
+                let fuzzy =
+                    |f| Box::new(FuzzyTermQuery::new(term(f, w), distance, true)) as Box<dyn Query>;
                 any.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(fuzzy), BOOST_FUZZY)),
+                    Box::new(BoostQuery::new(
+                        across(tiers, |t| t.names, fuzzy),
+                        BOOST_FUZZY,
+                    )),
                 ));
             }
             for stem in terms(&mut a.text, w) {
-                any.push((Occur::Should, term_query(level.text, &stem)));
+                any.push((
+                    Occur::Should,
+                    across(tiers, |t| t.text, |f| term_query(f, &stem)),
+                ));
             }
             all.push((
                 Occur::Must,
@@ -287,16 +322,18 @@ fn text_query(
     Ok((!readings.is_empty()).then(|| Box::new(BooleanQuery::new(readings)) as Box<dyn Query>))
 }
 
-/// Counts matching documents and their facet values, read from the level's `facets` fast
-/// field (no stored document is opened).
+/// Counts matching documents and their facet values, read from the `facets` fast fields of
+/// the tiers a reader reads (no stored document is opened): for each document, from the
+/// highest tier that holds it.
 pub struct FacetCounter {
-    /// Name of the `facets_<level>` field.
-    pub field: String,
+    /// Names of the tiers' `facets_<level>` fields, lowest first.
+    pub fields: Vec<String>,
 }
 
 pub struct SegmentFacetCounter {
-    column: Option<StrColumn>,
-    counts: Vec<u64>,
+    /// Per tier, its column (none where no document of the segment is in the tier) and the
+    /// count of each of its values.
+    tiers: Vec<(Option<StrColumn>, Vec<u64>)>,
     total: u64,
 }
 
@@ -312,13 +349,16 @@ impl Collector for FacetCounter {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let column = reader.fast_fields().str(&self.field)?;
-        let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
-        Ok(SegmentFacetCounter {
-            column,
-            counts: vec![0; terms],
-            total: 0,
-        })
+        let mut tiers = Vec::with_capacity(self.fields.len());
+        for field in &self.fields {
+            let column = reader
+                .fast_fields()
+                .str(field)?
+                .filter(|c| c.dictionary().num_terms() > 0);
+            let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
+            tiers.push((column, vec![0; terms]));
+        }
+        Ok(SegmentFacetCounter { tiers, total: 0 })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -343,20 +383,27 @@ impl SegmentCollector for SegmentFacetCounter {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
-        if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                self.counts[ord as usize] += 1;
+        // Every document has a `kind:` value in each tier that holds it.
+        for (column, counts) in self.tiers.iter_mut().rev() {
+            let Some(column) = column else { continue };
+            let mut ords = column.term_ords(doc).peekable();
+            if ords.peek().is_some() {
+                for ord in ords {
+                    counts[ord as usize] += 1;
+                }
+                break;
             }
         }
     }
 
     fn harvest(self) -> FacetFruit {
         let mut out = BTreeMap::new();
-        if let Some(column) = &self.column {
-            for (ord, &n) in self.counts.iter().enumerate() {
+        for (column, counts) in &self.tiers {
+            let Some(column) = column else { continue };
+            for (ord, &n) in counts.iter().enumerate() {
                 let mut value = String::new();
                 if n > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    out.insert(value, n);
+                    *out.entry(value).or_insert(0) += n;
                 }
             }
         }

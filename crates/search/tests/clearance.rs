@@ -121,3 +121,39 @@ fn labels_come_from_the_visible_version() {
         assert_eq!(r.hits[0].label, "Nasrin Sotoudeh", "{c}");
     }
 }
+
+/// `psn_public` is indexed in three tiers (its public, restricted and confidential versions
+/// differ); a reader of a higher level reads them all, yet gets the record once, counted once,
+/// with the version of their own level, and may combine words from every version they see.
+#[test]
+fn a_record_seen_differently_at_each_level_is_one_hit_counted_once() {
+    let f = Fixture::new();
+    let index = f.index();
+    for c in Classification::ALL {
+        let r = search(&index, "Sotoudeh", c);
+        assert_eq!((ids(&r), r.total), (vec!["psn_public"], 1), "{c}");
+        assert_eq!(r.facets["kind"], [("person".to_string(), 1)], "{c}");
+        // The confidential list entry is counted from the confidential version only.
+        let lists: Vec<&str> = r.facets["list"].iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(
+            lists.contains(&CANARY_CONFIDENTIAL_LIST),
+            c == Confidential,
+            "{c}: {lists:?}"
+        );
+        assert!(r.facets["list"].iter().all(|(_, n)| *n == 1), "{c}: {r:?}");
+    }
+    let both = format!("Sotoudeh {CANARY_RESTRICTED_RELIGION}");
+    assert!(search(&index, &both, Public).hits.is_empty());
+    assert_eq!(ids(&search(&index, &both, Restricted)), ["psn_public"]);
+    assert_eq!(ids(&search(&index, &both, Confidential)), ["psn_public"]);
+    // Browsing counts every record a level may see once.
+    for c in Classification::ALL {
+        let all = everything(&index, c);
+        let mut shown_ids = ids(&all);
+        shown_ids.sort();
+        shown_ids.dedup();
+        assert_eq!(shown_ids.len(), all.total, "{c}");
+        let kinds: u64 = all.facets["kind"].iter().map(|(_, n)| n).sum();
+        assert_eq!(kinds as usize, all.total, "{c}");
+    }
+}

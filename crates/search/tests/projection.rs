@@ -248,11 +248,10 @@ fn an_index_of_another_format_is_discarded_and_rebuilt_by_catch_up() {
     let meta = dir.join("meta.json");
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
-    let payload = v["payload"]
-        .as_str()
-        .unwrap()
-        .replace("\"format\":1", "\"format\":0");
-    v["payload"] = payload.into();
+    let mut payload: serde_json::Value =
+        serde_json::from_str(v["payload"].as_str().unwrap()).unwrap();
+    payload["format"] = 0.into();
+    v["payload"] = payload.to_string().into();
     std::fs::write(&meta, v.to_string()).unwrap();
 
     let mut index = SearchIndex::open(&dir).unwrap();
