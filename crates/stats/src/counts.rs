@@ -6,7 +6,7 @@
 //! the victim's birth and the alleged offence, never typed.
 
 use crate::StatsError;
-use crate::snapshot::{Snapshot, dates, strings, values};
+use crate::snapshot::{Person, Snapshot, dates, strings, values};
 use rightsdoc_model::Kind;
 use rightsdoc_model::dates::{Day, Edtf};
 use rightsdoc_model::vocab::vocabularies;
@@ -203,11 +203,7 @@ pub fn juvenile_status(snap: &Snapshot, act: &Value) -> &'static str {
             _ => UNKNOWN,
         };
     }
-    let victim = act
-        .get("victim")
-        .and_then(Value::as_str)
-        .and_then(|v| snap.get(v));
-    let births = victim.map(|v| dates(v.get("birth"))).unwrap_or_default();
+    let births = victim(snap, act).map_or(&[][..], |v| &v.birth[..]);
     let offences = dates(act.get("offence_date"));
     if births.is_empty() || offences.is_empty() {
         return UNKNOWN;
@@ -215,7 +211,7 @@ pub fn juvenile_status(snap: &Snapshot, act: &Value) -> &'static str {
     // The youngest and oldest the victim could have been, over every date a source gives.
     let mut youngest = i32::MAX;
     let mut oldest = i32::MIN;
-    for b in &births {
+    for b in births {
         for o in &offences {
             match (b.earliest(), b.latest(), o.earliest(), o.latest()) {
                 (Some(b0), Some(b1), Some(o0), Some(o1)) => {
@@ -241,8 +237,8 @@ fn act_matches(snap: &Snapshot, act: &Value, f: &Filter) -> Result<bool, StatsEr
         "year" => year_bucket(&act_dates(snap, act)) == f.value,
         "place" => strings(act.get("place")).contains(&f.value),
         "event" => strings(act.get("event")).contains(&f.value),
-        "sex" => victim_field(snap, act, "sex").contains(&f.value),
-        "list" => victim_lists(snap, act).contains(&f.value),
+        "sex" => victim(snap, act).is_some_and(|v| v.sex.iter().any(|s| **s == *f.value)),
+        "list" => victim(snap, act).is_some_and(|v| v.lists.iter().any(|l| **l == *f.value)),
         other => {
             return Err(StatsError::Invalid(format!(
                 "`--where {other}=…` does not apply to acts; use act_type, year, place, event, sex or list"
@@ -251,25 +247,11 @@ fn act_matches(snap: &Snapshot, act: &Value, f: &Filter) -> Result<bool, StatsEr
     })
 }
 
-fn victim_field(snap: &Snapshot, act: &Value, field: &str) -> Vec<String> {
+/// The victim of an act, if the reader may see them.
+fn victim<'a>(snap: &'a Snapshot, act: &Value) -> Option<&'a Person> {
     act.get("victim")
         .and_then(Value::as_str)
-        .and_then(|v| snap.get(v))
-        .map(|v| strings(v.get(field)))
-        .unwrap_or_default()
-}
-
-fn victim_lists(snap: &Snapshot, act: &Value) -> Vec<String> {
-    act.get("victim")
-        .and_then(Value::as_str)
-        .and_then(|v| snap.get(v))
-        .and_then(|v| v.get("lists").and_then(Value::as_array))
-        .map(|ls| {
-            ls.iter()
-                .filter_map(|l| l.get("list").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+        .and_then(|v| snap.person(v))
 }
 
 fn one_or(keys: Vec<String>, several: &str) -> String {
@@ -296,7 +278,10 @@ fn acts(snap: &Snapshot, by: By, filters: &[Filter]) -> Result<Table, StatsError
             By::Year => year_bucket(&act_dates(snap, act)),
             By::Act => one_or(strings(act.get("act_type")), DISAGREE),
             By::Place => one_or(strings(act.get("place")), DISAGREE),
-            By::Sex => one_or(victim_field(snap, act, "sex"), DISAGREE),
+            By::Sex => one_or(
+                victim(snap, act).map_or(vec![], |v| v.sex.iter().map(|s| s.to_string()).collect()),
+                DISAGREE,
+            ),
             By::Age => juvenile_status(snap, act).to_string(),
             _ => unreachable!("acts() handles act dimensions only"),
         };
@@ -343,24 +328,15 @@ fn lists(snap: &Snapshot, filters: &[Filter]) -> Result<Table, StatsError> {
     }
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     let mut total = 0;
-    for person in snap.of_kind("person") {
-        let lists: Vec<String> = person
-            .get("lists")
-            .and_then(Value::as_array)
-            .map(|ls| {
-                ls.iter()
-                    .filter_map(|l| l.get("list").and_then(Value::as_str).map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !lists.is_empty() {
+    for (_, person) in snap.people() {
+        if !person.lists.is_empty() {
             total += 1;
         }
-        let mut lists = lists;
-        lists.sort();
+        let mut lists: Vec<&str> = person.lists.iter().map(|l| &**l).collect();
+        lists.sort_unstable();
         lists.dedup();
         for l in lists {
-            *counts.entry(l).or_default() += 1;
+            *counts.entry(l.to_string()).or_default() += 1;
         }
     }
     let rows = counts

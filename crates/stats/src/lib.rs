@@ -14,7 +14,7 @@ mod snapshot;
 pub use counts::{By, Filter, Row, Table, kinds_read, stats};
 pub use overlap::{Overlap, list_overlap};
 pub use responsible::{Involved, OfficeLine, Responsibility, holds_office_now, responsible};
-pub use snapshot::Snapshot;
+pub use snapshot::{Person, Snapshot};
 
 /// A question the data cannot answer as asked.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::snapshot::{Snapshot, strings};
+use crate::snapshot::{Person, Snapshot, strings};
 use crate::{Filter, StatsError};
 
 /// One capture pattern per person: bit `j` set means "on list `j`".
@@ -83,11 +83,8 @@ pub fn list_overlap(
         }
         let pair = strings(m.get("records"));
         let [a, b] = pair.as_slice() else { continue };
-        let (Some(a), Some(b)) = (snap.get(a), snap.get(b)) else {
+        let (Some((a, _)), Some((b, _))) = (snap.person_entry(a), snap.person_entry(b)) else {
             // A record the reader may not see cannot be merged into one they may.
-            continue;
-        };
-        let (Some(a), Some(b)) = (id_of(a), id_of(b)) else {
             continue;
         };
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
@@ -98,21 +95,17 @@ pub fn list_overlap(
     let mut patterns: BTreeMap<&str, u32> = BTreeMap::new();
     let mut records = 0;
     let mut filtered_out = 0;
-    for person in snap.of_kind("person") {
-        let Some(id) = id_of(person) else { continue };
+    for (id, person) in snap.people() {
         let mut pattern = 0u32;
-        if let Some(entries) = person.get("lists").and_then(Value::as_array) {
-            for entry in entries {
-                let list = strings(entry.get("list"));
-                if let Some(j) = list.first().and_then(|l| ids.iter().position(|x| x == l)) {
-                    pattern |= 1 << j;
-                }
+        for list in &person.lists {
+            if let Some(j) = ids.iter().position(|x| **x == **list) {
+                pattern |= 1 << j;
             }
         }
         if pattern == 0 {
             continue;
         }
-        if !conditions.iter().all(|c| meets(person, c, &acts_of)) {
+        if !conditions.iter().all(|c| meets(id, person, c, &acts_of)) {
             filtered_out += 1;
             continue;
         }
@@ -173,12 +166,10 @@ fn victims_acts(snap: &Snapshot) -> HashMap<String, Vec<String>> {
     out
 }
 
-fn meets(person: &Value, c: &Filter, acts: &HashMap<String, Vec<String>>) -> bool {
+fn meets(id: &str, person: &Person, c: &Filter, acts: &HashMap<String, Vec<String>>) -> bool {
     match c.key.as_str() {
-        "sex" => strings(person.get("sex")).contains(&c.value),
-        "act_type" => id_of(person)
-            .and_then(|id| acts.get(id))
-            .is_some_and(|types| types.contains(&c.value)),
+        "sex" => person.sex.iter().any(|s| **s == *c.value),
+        "act_type" => acts.get(id).is_some_and(|types| types.contains(&c.value)),
         _ => false,
     }
 }

@@ -363,6 +363,10 @@ impl Reader {
                 a.visible(clearance, Some(*kind), &mut |v| snap.add(v))?;
             }
             let snap = Arc::new(snap);
+            // A snapshot with people is the big one (about 150 MB at a million): keep one.
+            if kinds.contains(&Kind::Person) {
+                cache.retain(|(_, cached), _| !cached.contains(&Kind::Person));
+            }
             cache.insert((clearance, kinds), (size, snap.clone()));
             Ok(snap)
         })
