@@ -80,43 +80,84 @@ impl Record {
     /// The name objects of the `Names` fields with their text and effective classification
     /// (the stricter of the record's and the name's own), without deriving anything.
     fn name_values(&self) -> impl Iterator<Item = (&Value, &str, Classification)> {
-        self.kind
-            .schema()
-            .fields
-            .iter()
-            .filter(|f| matches!(f.ty, Ty::Names))
-            .filter_map(|field| self.body.get(field.name).and_then(Value::as_array))
-            .flatten()
-            .filter_map(|n| {
-                let value = n.get("value").and_then(Value::as_str)?;
-                let own = n
-                    .get("classification")
-                    .and_then(Value::as_str)
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or_default();
-                Some((n, value, self.classification.max(own)))
-            })
+        name_values(self.kind, self.classification, &self.body)
     }
 
     /// A short human label: the first public name, or the title, role or text.
     pub fn label(&self) -> String {
-        let first_name = self
-            .name_values()
+        Record::label_of(self.kind, self.classification, &self.id, &self.body)
+    }
+
+    /// [`Record::label`] of a body of this kind (a redacted version, say), without making a
+    /// record of it.
+    pub fn label_of(
+        kind: Kind,
+        classification: Classification,
+        id: &str,
+        body: &serde_json::Map<String, Value>,
+    ) -> String {
+        let first_name = name_values(kind, classification, body)
             .find(|(_, _, c)| *c == Classification::Public)
             .map(|(_, value, _)| value.to_string());
-        let text = |k: &str| self.body.get(k).and_then(plain_str).map(str::to_string);
+        let text = |k: &str| body.get(k).and_then(plain_str).map(str::to_string);
         first_name
             .or_else(|| text("title"))
             .or_else(|| text("role"))
             .or_else(|| text("text").map(|t| t.chars().take(80).collect()))
             .or_else(|| text("measure"))
-            .unwrap_or_else(|| self.id.clone())
+            .unwrap_or_else(|| id.to_string())
     }
 
     /// The record as a reader with `clearance` may see it, or `None` if the whole record is
     /// above their clearance. Every nested value classified above it is removed.
     pub fn visible_to(&self, clearance: Classification) -> Option<Value> {
         redact(self.to_value(), clearance)
+    }
+
+    /// Does a reader with `clearance` see the whole record, nothing in it classified above
+    /// them? The answer [`Record::visible_to`] would give by comparing its copy with the
+    /// body, without making the copy (the search index asks it of every record it indexes).
+    pub fn visible_whole_to(&self, clearance: Classification) -> bool {
+        clearance.permits(self.classification) && nothing_above(&self.body, clearance)
+    }
+}
+
+fn name_values(
+    kind: Kind,
+    classification: Classification,
+    body: &serde_json::Map<String, Value>,
+) -> impl Iterator<Item = (&Value, &str, Classification)> {
+    kind.schema()
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, Ty::Names))
+        .filter_map(|field| body.get(field.name).and_then(Value::as_array))
+        .flatten()
+        .filter_map(move |n| {
+            let value = n.get("value").and_then(Value::as_str)?;
+            let own = n
+                .get("classification")
+                .and_then(Value::as_str)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or_default();
+            Some((n, value, classification.max(own)))
+        })
+}
+
+fn nothing_above(map: &serde_json::Map<String, Value>, clearance: Classification) -> bool {
+    map.iter().all(|(k, child)| {
+        k == "classification"
+            || (visible(child, clearance) && child_nothing_above(child, clearance))
+    })
+}
+
+fn child_nothing_above(v: &Value, clearance: Classification) -> bool {
+    match v {
+        Value::Object(map) => nothing_above(map, clearance),
+        Value::Array(items) => items
+            .iter()
+            .all(|c| visible(c, clearance) && child_nothing_above(c, clearance)),
+        _ => true,
     }
 }
 

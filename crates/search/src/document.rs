@@ -98,27 +98,21 @@ pub fn document(record: &Record, fields: &Fields, a: &mut Analyzers) -> Doc {
     doc.text(fields.kind, record.kind.as_str());
     doc.text(fields.classification, record.classification.as_str());
     let [public, restricted, confidential] = Classification::ALL;
-    let bottom = record.visible_to(public);
-    // Redaction removes more at a lower level, never less: when the public version is the
-    // whole record, every level sees the whole record, and the public tier holds it for all.
-    if let Some(Value::Object(body)) = &bottom
-        && *body == record.body
-    {
+    // Redaction removes more at a lower level, never less: when the public sees the whole
+    // record, every level does, and the public tier holds it for all.
+    if record.visible_whole_to(public) {
         for level in Classification::ALL {
             doc.text(fields.visible, level.as_str());
         }
-        let Some(Value::Object(body)) = bottom else {
-            unreachable!("matched above")
-        };
         add_level(
             &mut doc,
             fields.level(public),
-            analyze(content(record, body), a),
+            analyze(content(record, &record.body), a),
         );
         return doc;
     }
     let versions = [
-        (public, bottom),
+        (public, record.visible_to(public)),
         (restricted, record.visible_to(restricted)),
         (confidential, record.visible_to(confidential)),
     ];
@@ -130,7 +124,7 @@ pub fn document(record: &Record, fields: &Fields, a: &mut Analyzers) -> Doc {
         };
         doc.text(fields.visible, level.as_str());
         if below != Some(visible) {
-            let Value::Object(body) = visible.clone() else {
+            let Value::Object(body) = visible else {
                 unreachable!("a visible record is a JSON object");
             };
             add_level(

@@ -1,6 +1,8 @@
 //! What one visible version of a record contributes to the index: names, free text, facet
-//! values and its label. Works only on the output of `Record::visible_to`, never on the record
-//! itself, so nothing above the clearance can reach the index fields of that clearance.
+//! values and its label. Works only on a version a level may see: the output of
+//! `Record::visible_to`, or the record's own body where `Record::visible_whole_to` says the
+//! level sees all of it; so nothing above the clearance can reach the index fields of that
+//! clearance.
 
 use crate::query::Facet;
 use rightsdoc_model::dates::Edtf;
@@ -21,24 +23,18 @@ pub struct Content {
     pub label: String,
 }
 
-/// The content of `visible`, the body `record.visible_to(level)` returned.
-pub fn content(record: &Record, visible: Map<String, Value>) -> Content {
+/// The content of `visible`, the body `record.visible_to(level)` returned (or the record's
+/// own body, where that level sees all of it).
+pub fn content(record: &Record, visible: &Map<String, Value>) -> Content {
     let mut c = Content::default();
-    walk(record.kind.schema().fields, &visible, &mut c);
+    walk(record.kind.schema().fields, visible, &mut c);
     if let Some(notes) = visible.get("notes") {
         c.text
             .extend(items(notes).filter_map(plain_str).map(str::to_string));
     }
-    facets(record.kind, &visible, &mut c.facets);
+    facets(record.kind, visible, &mut c.facets);
     // The label of the visible version, by the model's own rule.
-    c.label = Record {
-        id: record.id.clone(),
-        kind: record.kind,
-        classification: record.classification,
-        body: visible,
-        references: Vec::new(),
-    }
-    .label();
+    c.label = Record::label_of(record.kind, record.classification, &record.id, visible);
     c
 }
 
