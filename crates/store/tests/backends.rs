@@ -6,7 +6,9 @@ mod common;
 use common::{TestStore, init, plain};
 use rightsdoc_ledger::{Action, MemoryTree, Operation, stored_hash_count};
 use rightsdoc_model::{Classification, validate};
-use rightsdoc_store::{Change, PostgresStore, SqliteStore, Store, StoreError, verify};
+#[cfg(feature = "postgres")]
+use rightsdoc_store::PostgresStore;
+use rightsdoc_store::{Change, SqliteStore, Store, StoreError, verify};
 use serde_json::{Value, json};
 
 fn create(id: &str, v: Value) -> Change {
@@ -558,6 +560,7 @@ fn snapshots_copy_everything_and_migration_keeps_the_root() {
         verify(&copy, &verifier, &[]).unwrap();
 
         // And from SQLite into PostgreSQL, as `rightsdoc migrate` does.
+        #[cfg(feature = "postgres")]
         if let Some(schema) = common::Schema::fresh() {
             let mut pg = PostgresStore::open(&schema.url).unwrap();
             assert!(pg.is_empty().unwrap());
@@ -618,6 +621,7 @@ fn assert_same(a: &dyn Store, b: &dyn Store) {
     assert_eq!(a.referrers("psn_a").unwrap(), b.referrers("psn_a").unwrap());
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn postgres_urls() {
     use rightsdoc_store::PostgresUrl;

@@ -3,14 +3,19 @@
 //! a random name, dropped when the test ends, so tests run in parallel and leave nothing.
 //!
 //! Where PostgreSQL cannot be reached the PostgreSQL tests fail if `CI` or
-//! `RIGHTSDOC_REQUIRE_POSTGRES` is set, and are skipped with a loud message otherwise.
+//! `RIGHTSDOC_REQUIRE_POSTGRES` is set, and are skipped with a loud message otherwise. A build
+//! without the `postgres` feature tests SQLite alone.
 #![allow(dead_code)]
 
+#[cfg(feature = "postgres")]
 mod postgres_schema;
+#[cfg(feature = "postgres")]
 pub use postgres_schema::Schema;
 
 use rightsdoc_ledger::{Action, ArchiveKey, Operation, Verifier};
-use rightsdoc_store::{Change, PostgresStore, SqliteStore, Store};
+#[cfg(feature = "postgres")]
+use rightsdoc_store::PostgresStore;
+use rightsdoc_store::{Change, SqliteStore, Store};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -18,6 +23,7 @@ pub const ORIGIN: &str = "rightsdoc.test/store";
 
 enum Place {
     Sqlite(tempfile::TempDir),
+    #[cfg(feature = "postgres")]
     Postgres(Schema),
 }
 
@@ -39,6 +45,12 @@ impl TestStore {
         }
     }
 
+    #[cfg(not(feature = "postgres"))]
+    pub fn postgres() -> Option<TestStore> {
+        None
+    }
+
+    #[cfg(feature = "postgres")]
     pub fn postgres() -> Option<TestStore> {
         let schema = Schema::fresh()?;
         let store = PostgresStore::open(&schema.url).unwrap();
@@ -53,6 +65,7 @@ impl TestStore {
     pub fn reopen(&self) -> Box<dyn Store> {
         match &self.place {
             Place::Sqlite(dir) => Box::new(SqliteStore::open(&dir.path().join("a.db")).unwrap()),
+            #[cfg(feature = "postgres")]
             Place::Postgres(s) => Box::new(PostgresStore::open(&s.url).unwrap()),
         }
     }
@@ -64,6 +77,7 @@ impl TestStore {
                 .unwrap()
                 .execute_batch(sql)
                 .unwrap(),
+            #[cfg(feature = "postgres")]
             Place::Postgres(s) => s.client().batch_execute(sql).unwrap(),
         }
     }
@@ -71,10 +85,12 @@ impl TestStore {
     pub fn sqlite_path(&self) -> Option<PathBuf> {
         match &self.place {
             Place::Sqlite(dir) => Some(dir.path().join("a.db")),
+            #[cfg(feature = "postgres")]
             Place::Postgres(_) => None,
         }
     }
 
+    #[cfg(feature = "postgres")]
     pub fn schema(&self) -> Option<&Schema> {
         match &self.place {
             Place::Postgres(s) => Some(s),
