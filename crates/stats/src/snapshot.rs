@@ -1,8 +1,9 @@
 //! The visible records, indexed for analysis.
 //!
 //! People are kept apart, as [`Person`]: an archive may hold a million of them and analyses
-//! read four facts of each (a name for labels, sex, birth, lists). Holding each one's whole
-//! record took 7 KB a person (7 GB at 1M); a `Person` takes about 150 bytes.
+//! read four facts of each (a name for labels, sex, birth, lists). With each one's whole
+//! record, a count by list over 1M people took the server to 3.7 GB; with `Person`, 653 MiB
+//! (bench/RESULTS.md, "Statistics at 1M").
 
 use rightsdoc_model::dates::{DateValue, Edtf};
 use rightsdoc_model::plain_str;

@@ -363,7 +363,7 @@ impl Reader {
                 a.visible(clearance, Some(*kind), &mut |v| snap.add(v))?;
             }
             let snap = Arc::new(snap);
-            // A snapshot with people is the big one (about 150 MB at a million): keep one.
+            // A snapshot with people is the big one (hundreds of MiB at a million): keep one.
             if kinds.contains(&Kind::Person) {
                 cache.retain(|(_, cached), _| !cached.contains(&Kind::Person));
             }
