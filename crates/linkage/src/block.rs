@@ -20,13 +20,15 @@ pub struct Rule {
     /// Fields (gamma order) the key uses; EM does not estimate them from this rule's pairs.
     pub fields: [bool; FIELD_COUNT],
     keys: fn(&Prepared, &mut Vec<u64>),
+    /// Blocks above this size are skipped even when the caller's bound allows them.
+    max_block: usize,
 }
 
 const F: bool = false;
 const T: bool = true;
 
 /// Rules whose union is compared.
-pub static RULES: [Rule; 8] = [
+pub static RULES: [Rule; 9] = [
     Rule {
         name: "given name word + family name",
         fields: [T, T, F, F, F, F],
@@ -40,6 +42,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(1, &[t.min(last), t.max(last)]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "family name + father's name",
@@ -49,6 +52,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(2, &[family_word(r), r.father.key]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "given name word + father's name + family name's first letter",
@@ -62,6 +66,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(3, &[t, r.father.key, initial]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "family name + birth year + given name's first letter",
@@ -78,6 +83,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(4, &[family_word(r), year as u32, initial]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "given name + birth year + province",
@@ -94,6 +100,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(5, &[r.first.key, year as u32, region(place)]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "given name + family name, consonants only",
@@ -104,6 +111,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(6, &[a.min(b), a.max(b)]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "family name + given name's first letter + province",
@@ -114,6 +122,7 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(7, &[family_word(r), initial, region(place)]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "family name + given and father's names in either order",
@@ -124,8 +133,24 @@ pub static RULES: [Rule; 8] = [
                 out.push(hash(8, &[family_word(r), a.min(b), a.max(b)]));
             }
         },
+        max_block: usize::MAX,
+    },
+    Rule {
+        // A rare family name is evidence enough to compare, whatever else the rows give
+        // or misspell (`Parviz Roshani` in one list, `Parvis Roshani` in another).
+        name: "rare family name",
+        fields: [F, T, F, F, F, F],
+        keys: |r, out| {
+            if !r.last.is_missing() {
+                out.push(hash(9, &[family_word(r)]));
+            }
+        },
+        max_block: RARE,
     },
 ];
+
+/// At most this many records share a family name that [`RULES`] calls rare.
+const RARE: usize = 30;
 
 /// The first word of the family name: `Hosseini Tabrizi` is often written `Hosseini`.
 fn family_word(r: &Prepared) -> u32 {
@@ -149,6 +174,7 @@ pub static TRAINING_RULES: [Rule; 4] = [
                 out.push(hash(11, &[r.first.key, r.last.key]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "same birth year and place",
@@ -158,6 +184,7 @@ pub static TRAINING_RULES: [Rule; 4] = [
                 out.push(hash(12, &[lo as u32, place.key]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "same family name and birth year",
@@ -167,6 +194,7 @@ pub static TRAINING_RULES: [Rule; 4] = [
                 out.push(hash(13, &[r.last.key, lo as u32]));
             }
         },
+        max_block: usize::MAX,
     },
     Rule {
         name: "same given and father's name and birth year",
@@ -178,6 +206,7 @@ pub static TRAINING_RULES: [Rule; 4] = [
                 out.push(hash(14, &[r.first.key, r.father.key, lo as u32]));
             }
         },
+        max_block: usize::MAX,
     },
 ];
 
@@ -321,14 +350,14 @@ pub(crate) fn scan<A: Send>(
         };
         for block in &blocks {
             report.largest_block = report.largest_block.max(block.len() as u64);
-            if block.len() > max_block {
+            if block.len() > max_block.min(rule.max_block) {
                 report.skipped_blocks += 1;
                 report.skipped_records += block.len() as u64;
             }
         }
         let (acc, pairs) = blocks
             .par_iter()
-            .filter(|b| b.len() > 1 && b.len() <= max_block)
+            .filter(|b| b.len() > 1 && b.len() <= max_block.min(rule.max_block))
             .fold(
                 || (init(), 0u64),
                 |(mut acc, mut pairs), block| {
@@ -423,5 +452,32 @@ mod tests {
         ]);
         assert!(blocked(&table, 0, 1));
         assert!(!blocked(&table, 0, 2));
+    }
+
+    #[test]
+    fn a_rare_family_name_is_compared_whatever_the_given_names_say() {
+        let mut rows = vec![
+            person("Parviz", "Roshanbakht", ""),
+            person("Porvis", "Roshanbakht", ""),
+        ];
+        // A family name borne by more rows than a rare one is left to the other rules.
+        rows.extend((0..=RARE).map(|_| person("Ali", "Hosseini", "")));
+        let table = prepare(&rows);
+        let (pairs, reports) = scan(
+            &table,
+            1000,
+            Vec::new,
+            |v: &mut Vec<(u32, u32)>, a, b| v.push((a.min(b), a.max(b))),
+            |mut a, b| {
+                a.extend(b);
+                a
+            },
+        );
+        assert!(pairs.contains(&(0, 1)), "{pairs:?}");
+        let rare = reports
+            .iter()
+            .find(|r| r.rule == "rare family name")
+            .unwrap();
+        assert_eq!((rare.skipped_blocks, rare.pairs), (1, 1));
     }
 }

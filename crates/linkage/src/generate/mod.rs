@@ -1,10 +1,12 @@
 //! A seeded generator of victim lists with ground truth, for tests and benchmarks.
 //!
-//! People are drawn first: sex; given name, sometimes compound; family name from a pool of
-//! about 2,500 built the way Iranian family names are (`Hassan` → `Hassani`, `Hassanzadeh`,
-//! `Pourhassan`, `Hassannejad`…), sometimes with a town's name after it (`Hosseini
-//! Tabrizi`); father's name, Seyed lineage, birth year and place. Then each person appears
-//! on some of four lists whose compilers wrote differently:
+//! People are drawn first: sex; given name, sometimes compound; family name, half the time
+//! from a pool of about 3,800 common ones and otherwise the family's own, both built the way
+//! Iranian family names are (`Hassan` → `Hassani`, `Hassanzadeh`, `Pourhassan`,
+//! `Aliakbari`…), so that family names have a long tail that grows with the population,
+//! sometimes with a town's name after it (`Hosseini Tabrizi`); father's name, Seyed lineage,
+//! birth year and place. Then each person appears on some of four lists whose compilers
+//! wrote differently:
 //!
 //! | list | share of people | how it writes |
 //! |---|---:|---|
@@ -118,6 +120,7 @@ const LISTS: [List; 4] = [
 ];
 
 /// A family name with its Persian form and Latin spellings.
+#[derive(Clone)]
 struct Surname {
     fa: String,
     latin: Vec<String>,
@@ -134,20 +137,21 @@ const WORDS: &[(&str, &str)] = &[
     ("اسد", "Asad"), ("نصر", "Nasr"), ("فتح", "Fath"), ("سعادت", "Saadat"), ("کمال", "Kamal"),
     ("جمال", "Jamal"), ("رستم", "Rostam"), ("سهراب", "Sohrab"), ("فرهنگ", "Farhang"),
     ("دانش", "Danesh"), ("روشن", "Roshan"), ("امید", "Omid"), ("بهرام", "Bahram"),
+    ("دل", "Del"), ("جان", "Jan"), ("سر", "Sar"), ("دست", "Dast"), ("کوه", "Kouh"),
+    ("دشت", "Dasht"), ("خاک", "Khak"), ("زند", "Zand"), ("ماه", "Mah"), ("شاه", "Shah"),
+    ("بخت", "Bakht"), ("نام", "Nam"), ("خسرو", "Khosrow"), ("کیان", "Kian"), ("فرزان", "Farzan"),
+    ("تاج", "Taj"), ("زمان", "Zaman"), ("سلطان", "Soltan"), ("خان", "Khan"), ("بیگ", "Beig"),
+    ("دهقان", "Dehghan"), ("کشاورز", "Keshavarz"), ("باغبان", "Baghban"), ("ملک", "Malek"),
+    ("وزیر", "Vazir"), ("لشکر", "Lashkar"), ("چنار", "Chenar"), ("سبز", "Sabz"),
+    ("سرخ", "Sorkh"), ("سفید", "Sefid"), ("زرین", "Zarrin"), ("الماس", "Almas"),
+    ("گوهر", "Gohar"), ("خوش", "Khosh"), ("نگار", "Negar"), ("شکوه", "Shokouh"),
 ];
 
 const ZWNJ: &str = "\u{200c}";
 
-/// The pool of family names: the listed ones, then names built from given names, towns and
-/// words with the usual suffixes and the prefix `Pour-`.
-static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
-    let mut pool: Vec<Surname> = SURNAMES
-        .iter()
-        .map(|s| Surname {
-            fa: s.fa.to_owned(),
-            latin: s.latin.iter().map(|l| l.to_string()).collect(),
-        })
-        .collect();
+/// Parts family names are built from: given names, towns and words, each in Persian with its
+/// Latin spellings.
+static BASES: LazyLock<Vec<(String, Vec<String>)>> = LazyLock::new(|| {
     let simple = |fa: &str, latin: &str| {
         !fa.contains(ZWNJ) && !fa.contains(' ') && !latin.contains([' ', '-', '\''])
     };
@@ -173,56 +177,112 @@ static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
     for (fa, latin) in WORDS {
         bases.push((fa.to_string(), vec![latin.to_string()]));
     }
-    let suffixes: [(&str, &str); 11] = [
-        ("\u{200c}زاده", "zadeh"),
-        ("\u{200c}نژاد", "nejad"),
-        ("\u{200c}پور", "pour"),
-        ("\u{200c}فر", "far"),
-        ("\u{200c}راد", "rad"),
-        ("\u{200c}نیا", "nia"),
-        ("لو", "lou"),
-        ("وند", "vand"),
-        ("\u{200c}خانی", "khani"),
-        ("\u{200c}بیگی", "beigi"),
-        ("\u{200c}دوست", "doust"),
-    ];
-    // Prefixes before a name in -i: Mir-Hosseini, Haj-Rezaei.
-    let prefixes: [(&str, &str); 5] = [
-        ("میر", "Mir"),
-        ("حاج", "Haj"),
-        ("آقا", "Agha"),
-        ("شیخ", "Sheikh"),
-        ("امیر", "Amir"),
-    ];
-    for (fa, latin) in &bases {
-        let ends_in_vowel = latin[0].ends_with(['a', 'e', 'i', 'o', 'u', 'y']);
-        if !ends_in_vowel {
-            pool.push(Surname {
-                fa: format!("{fa}ی"),
-                latin: latin.iter().map(|l| format!("{l}i")).collect(),
-            });
-            for (fa_prefix, latin_prefix) in prefixes {
-                pool.push(Surname {
-                    fa: format!("{fa_prefix}{fa}ی"),
-                    latin: latin
-                        .iter()
-                        .map(|l| format!("{latin_prefix}{}i", l.to_lowercase()))
-                        .collect(),
-                });
-            }
+    bases
+});
+
+/// Suffixes of family names, with their Latin spellings (the most common first).
+const SUFFIXES: [(&str, &[&str]); 13] = [
+    ("\u{200c}زاده", &["zadeh", "zade"]),
+    ("\u{200c}نژاد", &["nejad", "nezhad", "nejhad"]),
+    ("\u{200c}پور", &["pour", "poor"]),
+    ("\u{200c}فر", &["far"]),
+    ("\u{200c}راد", &["rad"]),
+    ("\u{200c}نیا", &["nia"]),
+    ("لو", &["lou", "loo"]),
+    ("وند", &["vand"]),
+    ("\u{200c}خانی", &["khani"]),
+    ("\u{200c}بیگی", &["beigi", "beygi"]),
+    ("\u{200c}دوست", &["doust", "dust"]),
+    ("\u{200c}آبادی", &["abadi"]),
+    ("\u{200c}منش", &["manesh"]),
+];
+
+/// Prefixes before a name in -i: Mir-Hosseini, Haj-Rezaei.
+const PREFIXES: [(&str, &str); 5] = [
+    ("میر", "Mir"),
+    ("حاج", "Haj"),
+    ("آقا", "Agha"),
+    ("شیخ", "Sheikh"),
+    ("امیر", "Amir"),
+];
+
+/// Every spelling of `heads` followed by every spelling of `tails` (at most eight, the
+/// commonest first).
+fn spellings(heads: &[String], tails: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for tail in tails {
+        for head in heads {
+            out.push(format!("{head}{tail}"));
         }
-        pool.push(Surname {
-            fa: format!("پور{fa}"),
-            latin: latin
-                .iter()
-                .map(|l| format!("Pour{}", l.to_lowercase()))
-                .collect(),
+    }
+    out.truncate(8);
+    out
+}
+
+/// A family name in -i: `Hassan` → `Hassani`, `Reza` → `Rezaei`; `None` for other vowels.
+fn in_i(fa: &str, latin: &[String]) -> Option<Surname> {
+    if latin[0].ends_with('a') {
+        return Some(Surname {
+            fa: format!("{fa}یی"),
+            latin: spellings(latin, &["ei", "ie", "i"]),
         });
-        for (fa_suffix, latin_suffix) in suffixes {
-            pool.push(Surname {
-                fa: format!("{fa}{fa_suffix}"),
-                latin: latin.iter().map(|l| format!("{l}{latin_suffix}")).collect(),
-            });
+    }
+    (!latin[0].ends_with(['e', 'i', 'o', 'u', 'y'])).then(|| Surname {
+        fa: format!("{fa}ی"),
+        latin: spellings(latin, &["i"]),
+    })
+}
+
+fn with_suffix(fa: &str, latin: &[String], suffix: usize) -> Surname {
+    let (fa_suffix, latin_suffix) = SUFFIXES[suffix];
+    Surname {
+        fa: format!("{fa}{fa_suffix}"),
+        latin: spellings(latin, latin_suffix),
+    }
+}
+
+fn with_prefix(name: Surname, prefix: usize) -> Surname {
+    let (fa_prefix, latin_prefix) = PREFIXES[prefix];
+    Surname {
+        fa: format!("{fa_prefix}{}", name.fa),
+        latin: name
+            .latin
+            .iter()
+            .map(|l| format!("{latin_prefix}{}", l.to_lowercase()))
+            .collect(),
+    }
+}
+
+fn with_pour(fa: &str, latin: &[String]) -> Surname {
+    Surname {
+        fa: format!("پور{fa}"),
+        latin: latin
+            .iter()
+            .flat_map(|l| ["Pour", "Poor"].map(|p| format!("{p}{}", l.to_lowercase())))
+            .collect(),
+    }
+}
+
+/// The pool of common family names: the listed ones, then each base with the usual suffixes,
+/// the prefixes and `Pour-`.
+static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
+    let mut pool: Vec<Surname> = SURNAMES
+        .iter()
+        .map(|s| Surname {
+            fa: s.fa.to_owned(),
+            latin: s.latin.iter().map(|l| l.to_string()).collect(),
+        })
+        .collect();
+    for (fa, latin) in BASES.iter() {
+        if let Some(name) = in_i(fa, latin) {
+            for prefix in 0..PREFIXES.len() {
+                pool.push(with_prefix(name.clone(), prefix));
+            }
+            pool.push(name);
+        }
+        pool.push(with_pour(fa, latin));
+        for suffix in 0..SUFFIXES.len() {
+            pool.push(with_suffix(fa, latin, suffix));
         }
     }
     // The same name built twice (a listed name and a built one) counts once.
@@ -230,6 +290,38 @@ static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
     pool.retain(|s| seen.insert(s.fa.clone()));
     pool
 });
+
+/// A family name as a family chose its own when family names became law in the 1920s: a
+/// base, sometimes two given names run together (`Aliakbari`, `Gholamhosseini`), with a
+/// suffix or prefix. The space holds hundreds of thousands of names, most of them rare, so
+/// that a large list has the long tail of family names real lists have; a closed pool would
+/// give every name a hundred holders at a million rows.
+fn family_built(rng: &mut ChaCha8Rng, tables: &Tables) -> Surname {
+    let (fa, latin) = &BASES[zipf(rng, &tables.base)];
+    let (fa, latin) = if rng.gen_bool(0.5) {
+        let (fa2, latin2) = &BASES[zipf(rng, &tables.base)];
+        // Letters that do not join the next one need no zero-width non-joiner.
+        let joiner = if fa.ends_with(['ا', 'د', 'ذ', 'ر', 'ز', 'ژ', 'و']) {
+            ""
+        } else {
+            ZWNJ
+        };
+        let tails: Vec<String> = latin2.iter().map(|l| l.to_lowercase()).collect();
+        let tails: Vec<&str> = tails.iter().map(String::as_str).collect();
+        (format!("{fa}{joiner}{fa2}"), spellings(latin, &tails))
+    } else {
+        (fa.clone(), latin.clone())
+    };
+    match rng.gen_range(0..10) {
+        0..=4 => match in_i(&fa, &latin) {
+            Some(name) if rng.gen_bool(0.1) => with_prefix(name, rng.gen_range(0..PREFIXES.len())),
+            Some(name) => name,
+            None => with_suffix(&fa, &latin, 0),
+        },
+        5 => with_pour(&fa, &latin),
+        _ => with_suffix(&fa, &latin, rng.gen_range(0..SUFFIXES.len())),
+    }
+}
 
 /// A person before any list writes them.
 struct Person {
@@ -239,7 +331,7 @@ struct Person {
     /// The second half of a compound given name (`Mohammad` + `Ali`).
     given_second: Option<&'static NameForms>,
     seyed: bool,
-    surname: usize,
+    surname: Surname,
     /// A second family name from a town (`Hosseini Tabrizi`): (province, city).
     town_surname: Option<(usize, usize)>,
     father: &'static NameForms,
@@ -269,18 +361,26 @@ struct Tables {
     male: Vec<f64>,
     female: Vec<f64>,
     surname: Vec<f64>,
+    base: Vec<f64>,
     province: Vec<f64>,
+}
+
+impl Tables {
+    fn new() -> Tables {
+        Tables {
+            male: cumulative(MALE.len(), 0.8),
+            female: cumulative(FEMALE.len(), 0.8),
+            surname: cumulative(SURNAME_POOL.len(), 0.6),
+            base: cumulative(BASES.len(), 0.4),
+            province: cumulative(PROVINCES.len(), 1.0),
+        }
+    }
 }
 
 /// Generates the rows. The `truth` of each row is its person's id.
 pub fn generate(config: &Config) -> Vec<InputRecord> {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let tables = Tables {
-        male: cumulative(MALE.len(), 0.8),
-        female: cumulative(FEMALE.len(), 0.8),
-        surname: cumulative(SURNAME_POOL.len(), 0.6),
-        province: cumulative(PROVINCES.len(), 1.0),
-    };
+    let tables = Tables::new();
     let mut rows = Vec::with_capacity(config.rows + 8);
     let mut counters = [0u64; LISTS.len()];
     let mut id = 0;
@@ -330,6 +430,12 @@ fn person(rng: &mut ChaCha8Rng, tables: &Tables, id: u64) -> Person {
         Some(second) => (&MALE[rng.gen_range(0..2)], Some(second)),
         None => (given, None),
     };
+    // Half of all people bear one of the common family names, the others their family's own.
+    let surname = if rng.gen_bool(0.5) {
+        SURNAME_POOL[zipf(rng, &tables.surname)].clone()
+    } else {
+        family_built(rng, tables)
+    };
     let town_surname = rng.gen_bool(0.3).then(|| {
         let province = rng.gen_range(0..PROVINCES.len());
         (province, rng.gen_range(0..PROVINCES[province].1.len()))
@@ -340,7 +446,7 @@ fn person(rng: &mut ChaCha8Rng, tables: &Tables, id: u64) -> Person {
         given,
         given_second,
         seyed: rng.gen_bool(0.06),
-        surname: zipf(rng, &tables.surname),
+        surname,
         town_surname,
         father: &MALE[zipf(rng, &tables.male)],
         birth: 1988 - age,
@@ -358,7 +464,7 @@ fn write(
 ) -> InputRecord {
     let persian = rng.gen_bool((persian_share * list.persian).min(1.0));
     let arabic_keyboard = persian && rng.gen_bool(0.3);
-    let surname = &SURNAME_POOL[p.surname];
+    let surname = &p.surname;
     let spell = |rng: &mut ChaCha8Rng, fa: &str, latin: &[String]| -> String {
         if persian {
             persian_variant(rng, fa, arabic_keyboard)
@@ -593,6 +699,35 @@ mod tests {
             people.len() * 3 < a.len() * 2,
             "people appear on several lists"
         );
-        assert!(SURNAME_POOL.len() > 2000, "{}", SURNAME_POOL.len());
+        assert!(SURNAME_POOL.len() > 3000, "{}", SURNAME_POOL.len());
+    }
+
+    #[test]
+    fn family_names_have_a_long_tail_that_grows_with_the_list() {
+        // Family names as the people bear them (the Persian form, before any list writes it).
+        let distinct = |rows: usize| {
+            let config = Config {
+                rows,
+                ..Config::default()
+            };
+            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+            let tables = Tables::new();
+            let mut counts = std::collections::HashMap::<String, usize>::new();
+            for id in 0..rows as u64 {
+                *counts
+                    .entry(person(&mut rng, &tables, id).surname.fa)
+                    .or_default() += 1;
+            }
+            let top = counts.values().max().copied().unwrap_or(0);
+            let once = counts.values().filter(|&&n| n == 1).count();
+            (counts.len(), top, once)
+        };
+        let (small, _, _) = distinct(5_000);
+        let (large, top, once) = distinct(100_000);
+        assert!(large > small * 5, "{small} then {large}");
+        // The commonest name is common, but no more than a few percent of everyone.
+        assert!((500..3_000).contains(&top), "{top}");
+        // Many names are borne by a single person among a hundred thousand.
+        assert!(once > large / 4, "{once} of {large}");
     }
 }
