@@ -220,12 +220,17 @@ fn hash(tag: u64, parts: &[u32]) -> u64 {
     h.finish()
 }
 
-/// Whether any rule gives the two records a common key (block sizes aside).
+/// Whether any rule gives the two records a common key (the caller's block bound aside).
+/// Rules with a bound of their own (a rare family name) are left out: whether such a block
+/// is compared depends on how many records share the key, which two records cannot tell.
 pub(crate) fn blocked(table: &Table, a: u32, b: u32) -> bool {
-    RULES.iter().any(|rule| {
-        let keys = Keys::build_for(table, rule, &[a, b]);
-        first_common(keys.of(0), keys.of(1)).is_some()
-    })
+    RULES
+        .iter()
+        .filter(|rule| rule.max_block == usize::MAX)
+        .any(|rule| {
+            let keys = Keys::build_for(table, rule, &[a, b]);
+            first_common(keys.of(0), keys.of(1)).is_some()
+        })
 }
 
 /// Every rule's keys for every record, flattened.
@@ -348,16 +353,17 @@ pub(crate) fn scan<A: Send>(
             rule: rule.name,
             ..Default::default()
         };
+        let bound = max_block.min(rule.max_block);
         for block in &blocks {
             report.largest_block = report.largest_block.max(block.len() as u64);
-            if block.len() > max_block.min(rule.max_block) {
+            if block.len() > bound {
                 report.skipped_blocks += 1;
                 report.skipped_records += block.len() as u64;
             }
         }
         let (acc, pairs) = blocks
             .par_iter()
-            .filter(|b| b.len() > 1 && b.len() <= max_block.min(rule.max_block))
+            .filter(|b| b.len() > 1 && b.len() <= bound)
             .fold(
                 || (init(), 0u64),
                 |(mut acc, mut pairs), block| {

@@ -292,8 +292,7 @@ static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
 });
 
 /// A family name as a family chose its own when family names became law in the 1920s: a
-/// base, sometimes two given names run together (`Aliakbari`, `Gholamhosseini`), with a
-/// suffix or prefix. The space holds hundreds of thousands of names, most of them rare, so
+/// base, sometimes two run together (`Aliakbari`, `Nikbakht`), with a suffix or prefix. The space holds hundreds of thousands of names, most of them rare, so
 /// that a large list has the long tail of family names real lists have; a closed pool would
 /// give every name a hundred holders at a million rows.
 fn family_built(rng: &mut ChaCha8Rng, tables: &Tables) -> Surname {
