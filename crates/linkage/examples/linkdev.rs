@@ -81,6 +81,63 @@ fn main() {
         kept_true,
         kept_true as f64 / scores.true_pairs.max(1) as f64
     );
+    if std::env::var_os("FPDIAG").is_some() {
+        let mut clusters: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+        for (i, &c) in linked.clusters.of.iter().enumerate() {
+            clusters.entry(c).or_default().push(i);
+        }
+        // by cluster size bucket: (clusters, pairs, false pairs)
+        let mut by = std::collections::BTreeMap::<usize, (u64, u64, u64)>::new();
+        let mut examples = Vec::new();
+        for members in clusters.values() {
+            let k = members.len();
+            let bucket = match k {
+                1 => 1,
+                2 => 2,
+                3 => 3,
+                4 => 4,
+                5..=6 => 5,
+                7..=10 => 7,
+                11..=20 => 11,
+                _ => 21,
+            };
+            let e = by.entry(bucket).or_default();
+            e.0 += 1;
+            let mut fp = 0;
+            for x in 0..k {
+                for y in x + 1..k {
+                    e.1 += 1;
+                    if truth[members[x]] != truth[members[y]] {
+                        fp += 1;
+                    }
+                }
+            }
+            e.2 += fp;
+            if fp > 0 && examples.len() < 400 {
+                examples.push(members.clone());
+            }
+        }
+        for (b, (c, p, f)) in &by {
+            println!("  clusters of size {b}+: {c} clusters, {p} pairs, {f} false");
+        }
+        for m in examples.iter().step_by(20) {
+            println!("FP cluster:");
+            for &i in m {
+                let r = &records[i];
+                println!(
+                    "   {} | {} | {} | fa {} | {} | {} | {} | truth {}",
+                    r.first_name,
+                    r.last_name,
+                    r.full_name,
+                    r.father_name,
+                    r.birth_year,
+                    r.place,
+                    r.list,
+                    truth[i]
+                );
+            }
+        }
+    }
     if std::env::var_os("DIAG").is_some() {
         let mut by_person: std::collections::HashMap<&str, Vec<u32>> = Default::default();
         for (i, t) in truth.iter().enumerate() {

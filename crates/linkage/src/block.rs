@@ -28,7 +28,7 @@ const F: bool = false;
 const T: bool = true;
 
 /// Rules whose union is compared.
-pub static RULES: [Rule; 9] = [
+pub static RULES: [Rule; 10] = [
     Rule {
         name: "given name word + family name",
         fields: [T, T, F, F, F, F],
@@ -134,6 +134,24 @@ pub static RULES: [Rule; 9] = [
             }
         },
         max_block: usize::MAX,
+    },
+    Rule {
+        // A typo in a long family name leaves one end whole. Bounded, as `Mohammad` and the
+        // `hsyn` of every Hosseini, Hosseinzadeh and Hosseinpour make blocks of thousands:
+        // with a bound of 50, blocking recall at 1M rows 0.953 -> 0.958 for 6% more pairs
+        // compared; unbounded, at 300k rows, 0.960 -> 0.972 for 2.6 times the pairs.
+        name: "given name word + family name's first or last four letters",
+        fields: [T, T, F, F, F, F],
+        keys: |r, out| {
+            if r.last.is_missing() {
+                return;
+            }
+            for &t in r.first.tokens().iter() {
+                let [head, tail] = r.last.ends;
+                out.extend([hash(10, &[t, head]), hash(15, &[t, tail])]);
+            }
+        },
+        max_block: 50,
     },
     Rule {
         // A rare family name is evidence enough to compare, whatever else the rows give
@@ -458,6 +476,34 @@ mod tests {
         ]);
         assert!(blocked(&table, 0, 1));
         assert!(!blocked(&table, 0, 2));
+    }
+
+    #[test]
+    fn a_typo_in_a_long_family_name_leaves_an_end_to_meet_on() {
+        let table = prepare(&[
+            person("Mohammad", "Pourkermanjahan", ""),
+            person("Mohamad", "Pourkemanjahan", ""),
+            person("Ali", "Pourkemanjahan", ""),
+        ]);
+        let (pairs, reports) = scan(
+            &table,
+            1000,
+            Vec::new,
+            |v: &mut Vec<(u32, u32)>, a, b| v.push((a.min(b), a.max(b))),
+            |mut a, b| {
+                a.extend(b);
+                a
+            },
+        );
+        let ends = reports
+            .iter()
+            .find(|r| r.rule.contains("first or last four letters"))
+            .unwrap();
+        assert_eq!(ends.pairs, 1, "{reports:?}");
+        assert!(pairs.contains(&(0, 1)), "{pairs:?}");
+        // Another given name with the same typo is left to the rare-name rule (a pair of rows
+        // with one family name spelled alike).
+        assert!(!pairs.contains(&(0, 2)), "{pairs:?}");
     }
 
     #[test]

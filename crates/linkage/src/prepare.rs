@@ -4,6 +4,7 @@
 //! place with its province.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use rightsdoc_dates::parse_date;
@@ -37,7 +38,13 @@ pub(crate) struct Name {
     /// four words (no name has more that matter), `NONE` after the last. Inline, because a
     /// million records would otherwise mean three million small allocations.
     words: [u32; MAX_WORDS],
+    /// Hashes of the first word's key's first and last [`END`] letters: one typo in a long
+    /// family name leaves one of them whole (`Pourkermanjahan`, `Pourkemanjahan`).
+    pub ends: [u32; 2],
 }
+
+/// Letters of a key's ends in [`Name::ends`].
+const END: usize = 4;
 
 impl Name {
     fn missing() -> Name {
@@ -46,6 +53,7 @@ impl Name {
             key: NONE,
             loose: NONE,
             words: [NONE; MAX_WORDS],
+            ends: [NONE; 2],
         }
     }
 
@@ -308,6 +316,7 @@ fn intern_name(interner: &mut Interner, text: NameText) -> Name {
     }
     let key = interner.intern(text.tokens.join(" "));
     let loose = interner.intern(loose(&text.tokens));
+    let ends = ends(&text.tokens[0]);
     let mut words = [NONE; MAX_WORDS];
     for (word, token) in words.iter_mut().zip(text.tokens) {
         *word = interner.intern(token);
@@ -317,7 +326,20 @@ fn intern_name(interner: &mut Interner, text: NameText) -> Name {
         key,
         loose,
         words,
+        ends,
     }
+}
+
+/// See [`Name::ends`]; a key shorter than [`END`] letters is its own two ends.
+fn ends(key: &str) -> [u32; 2] {
+    let chars: Vec<char> = key.chars().collect();
+    let hash = |part: &[char]| {
+        let mut h = rustc_hash::FxHasher::default();
+        part.hash(&mut h);
+        h.finish() as u32
+    };
+    let end = END.min(chars.len());
+    [hash(&chars[..end]), hash(&chars[chars.len() - end..])]
 }
 
 /// The loose form of a key (see [`Name::loose`]).

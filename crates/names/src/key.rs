@@ -5,8 +5,8 @@
 //! scripts agree on:
 //!
 //! * consonants, folded to one class per sound: `ث س ص` = s, `ذ ز ض ظ` = z, `ت ط` = t,
-//!   `ح ه` = h, `غ ق` = `gh`/`q` = q, `خ` = `kh` = x, `چ` = `ch` = c, `ج ژ` = `j`/`zh`/`dj`
-//!   = j (`Jila`/`Zhila`, `Pejman`/`Pezhman` are the same names), `ش` = `sh`;
+//!   `ح ه` = h, `غ ق` = `gh`/`q` = q, `خ` = `kh` = x, `چ` = `ch` = c, `ج ژ` =
+//!   `j`/`zh`/`jh`/`dj` = j (`Jila`/`Zhila`, `Pejman`/`Pezhman` are the same names), `ش` = `sh`;
 //!   letters doubled in Latin (`Hassan`, `Mohammad`) count once;
 //! * `y` wherever Persian writes `ی` and Latin writes `i`, `y`, `ee`, `ei`, `ae` (`Hossein` is
 //!   not `Hassan`, `Karimi` is not `Karami`);
@@ -23,7 +23,9 @@
 //! Word-level rules make joined and separated spellings meet: the Arabic article in
 //! `Abdol-Karim`, `Abd al-Karim`, `عبدالکریم`, `Nasr al-Din`, `نصرالدین`; the affixes
 //! `-zadeh`, `-pour`/`Pour-`, `-nejad`, `-nia`, `-far`, `-rad`, `-manesh`, `-abadi`
-//! (`Hossein Zadeh` = `Hosseinzadeh` = `حسین‌زاده`, one token); compound given names
+//! (`Hossein Zadeh` = `Hosseinzadeh` = `حسین‌زاده`, one token); the suffixes `-vand`, `-lou`,
+//! `-khani`, `-beigi`, `-doust` and the titles `Mir-`, `Amir-`, `Haj-`, `Agha-`, `Sheikh-`
+//! keyed apart from a name they are joined to (`محمودوند` = `Mahmoudvand`); compound given names
 //! (`Mohammadreza` = `Mohammad Reza` = `محمدرضا`, two tokens). The title `Seyed` (`Seyyed`,
 //! `Sayyid`, `سید`, ...) gets its own token `syyd`, kept but not confused with `Saeed`.
 
@@ -77,7 +79,26 @@ const SUFFIXES_LATIN: &[&str] = &[
 const SUFFIXES_PERSIAN: &[&str] = &[
     "زاده", "نژاد", "نیا", "فر", "راد", "منش", "آبادی", "ابادی", "پور",
 ];
-const PREFIXES: &[&str] = &["pour", "poor", "pur", "پور"];
+/// `Pour-`, written joined or apart; glued to the word after it.
+const PREFIXES_LATIN: &[&str] = &["pour", "poor", "pur"];
+const PREFIXES_PERSIAN: &[&str] = &["پور"];
+/// Suffixes keyed apart from the name before them but never glued to a separate word: each is
+/// also a family name of its own (`Doust`, `Khani`, `Beigi`). Keyed apart, `محمودوند` meets
+/// `Mahmoudvand` (the `و` of `-vand` after a consonant would otherwise read as a vowel) and
+/// `مصطفی‌خانی` meets `Mostafakhani` (the final `ی` of `مصطفی` is read as "a" only at a
+/// word's end).
+const SPLIT_SUFFIXES_LATIN: &[&str] = &[
+    "vand", "lou", "loo", "lu", "khani", "beigi", "beygi", "baigi", "doust", "doost", "dust",
+];
+#[rustfmt::skip]
+const SPLIT_SUFFIXES_PERSIAN: &[&str] = &["وند", "لو", "خانی", "بیگی", "دوست"];
+/// Titles written joined to a family name (`Mirhosseini`, `Hajrezaei`, `Aghaebrahimi`):
+/// keyed apart, so that a letter doubled at the seam (`میررضایی`, `Mirrezaei`) counts once
+/// and the name after them starts a word (`Aghaebrahimi`: `ae` is not one vowel).
+const TITLES_LATIN: &[&str] = &[
+    "mir", "amir", "haj", "hadj", "agha", "aqa", "sheikh", "sheykh", "shaikh",
+];
+const TITLES_PERSIAN: &[&str] = &["میر", "امیر", "حاج", "آقا", "شیخ"];
 /// Second elements that follow the Arabic article inside a name (`Hojjat-ol-Eslam`).
 const ARTICLE_SUFFIXES_LATIN: &[&str] = &[
     "din", "abedin", "abidin", "eslam", "islam", "molk", "mulk", "dowleh", "doleh", "dowla",
@@ -168,7 +189,8 @@ fn glue(words: Vec<Word>) -> Vec<Word> {
         let text = word.text.as_str();
         let next_same = words.peek().is_some_and(|n| n.script == word.script);
         let is_article = ARTICLES.contains(&text) && next_same;
-        let is_prefix = PREFIXES.contains(&text) && next_same;
+        let is_prefix =
+            (PREFIXES_LATIN.contains(&text) || PREFIXES_PERSIAN.contains(&text)) && next_same;
         let joins_previous = glue_next
             || is_article
             || GLUE_PREVIOUS.contains(&text)
@@ -197,7 +219,7 @@ fn persian_word_key(word: &str) -> String {
         .replace("کاوس", "کاووس")
         .replace("طاوس", "طاووس");
     let word = strip_persian_article(&word);
-    affixed_key(&word, SUFFIXES_PERSIAN, |part| {
+    affixed_key(&word, &PERSIAN_AFFIXES, |part| {
         match part
             .strip_suffix('ی')
             .filter(|_| ALEF_MAQSURA.contains(&part))
@@ -213,7 +235,7 @@ fn latin_word_key(word: &str) -> String {
         return key.to_string();
     }
     let word = strip_latin_article(word);
-    affixed_key(&word, SUFFIXES_LATIN, latin_letters_key)
+    affixed_key(&word, &LATIN_AFFIXES, latin_letters_key)
 }
 
 fn seyed_key(word: &str) -> Option<&'static str> {
@@ -277,23 +299,55 @@ fn strip_latin_article(word: &str) -> String {
     word.to_string()
 }
 
-/// Keys a word after splitting off a `Pour-` prefix and a family-name suffix, so that joined
-/// and separated spellings give the same key (each part is keyed as a word of its own).
-/// Parts must keep three letters, so that `Jafar` (`جعفر`) is not `Ja-far`.
-fn affixed_key(word: &str, suffixes: &[&str], key: impl Fn(&str) -> String) -> String {
+/// Affixes keyed apart from the name they are joined to, per script.
+struct Affixes {
+    /// `Pour-`: keyed apart before any letter.
+    pour: &'static [&'static str],
+    titles: &'static [&'static str],
+    /// A title stays joined before these letters: a Latin `i` may be the title's own `ی`
+    /// (`Hajizadeh` is `حاجی‌زاده`) or the start of the name (`Hajismaili`), and a Persian `ی`
+    /// is keyed as its Latin `i`.
+    ambiguous_after_title: &'static [char],
+    suffixes: [&'static [&'static str]; 2],
+}
+
+const LATIN_AFFIXES: Affixes = Affixes {
+    pour: PREFIXES_LATIN,
+    titles: TITLES_LATIN,
+    ambiguous_after_title: &['i', 'y'],
+    suffixes: [SUFFIXES_LATIN, SPLIT_SUFFIXES_LATIN],
+};
+const PERSIAN_AFFIXES: Affixes = Affixes {
+    pour: PREFIXES_PERSIAN,
+    titles: TITLES_PERSIAN,
+    ambiguous_after_title: &['ی'],
+    suffixes: [SUFFIXES_PERSIAN, SPLIT_SUFFIXES_PERSIAN],
+};
+
+/// Keys a word after splitting off a prefix (`Pour-`, `Mir-`) and a family-name suffix, so
+/// that joined and separated spellings give the same key (each part is keyed as a word of its
+/// own). Parts must keep three letters, so that `Jafar` (`جعفر`) is not `Ja-far`.
+fn affixed_key(word: &str, affixes: &Affixes, key: impl Fn(&str) -> String) -> String {
     let mut stem = word;
     let mut out = String::new();
-    if let Some(rest) = PREFIXES.iter().find_map(|p| {
+    let pour = affixes.pour.iter().map(|p| (p, &[][..]));
+    let titles = (affixes.titles.iter()).map(|p| (p, affixes.ambiguous_after_title));
+    if let Some(rest) = pour.chain(titles).find_map(|(p, ambiguous)| {
         stem.strip_prefix(p)
-            .filter(|rest| rest.chars().count() >= 3)
+            .filter(|rest| rest.chars().count() >= 3 && !rest.starts_with(ambiguous))
     }) {
         out = key(&stem[..stem.len() - rest.len()]);
         stem = rest;
     }
-    let split = suffixes.iter().find_map(|suffix| {
-        let head = stem.strip_suffix(suffix)?;
-        (head.chars().count() >= 3).then_some((head, *suffix))
-    });
+    let split = affixes
+        .suffixes
+        .iter()
+        .copied()
+        .flatten()
+        .find_map(|suffix| {
+            let head = stem.strip_suffix(suffix)?;
+            (head.chars().count() >= 3).then_some((head, *suffix))
+        });
     match split {
         Some((head, suffix)) => concat(concat(out, &key(head)), &key(suffix)),
         None => concat(out, &key(stem)),
@@ -544,7 +598,7 @@ fn latin_letters_key(word: &str) -> String {
             ('g', Some('h')) => ("q", 2),
             ('c', Some('h')) => ("c", 2),
             ('s', Some('h')) => ("sh", 2),
-            ('z', Some('h')) | ('d', Some('j')) => ("j", 2),
+            ('z' | 'j', Some('h')) | ('d', Some('j')) => ("j", 2),
             ('p', Some('h')) => ("f", 2),
             ('c', _) => ("k", 1),
             ('x', _) => ("ks", 1),
