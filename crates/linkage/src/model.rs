@@ -51,38 +51,60 @@ pub struct Model {
     /// Chance that two records drawn at random are the same person.
     pub prior: f64,
     pub sessions: Vec<Session>,
-    /// Per name field: chance that two random records share the key.
-    agreement: [f64; 3],
+    /// Per name field: chance that two random records share the key, in bits.
+    agreement_bits: [f64; 3],
+    /// `log2(m / u)` per field and level, and the prior's log odds: computed once, as
+    /// `weight` runs for every pair compared.
+    level_bits: [Vec<f64>; FIELD_COUNT],
+    prior_bits: f64,
 }
 
 impl Model {
+    fn new(
+        m: [Vec<f64>; FIELD_COUNT],
+        u: [Vec<f64>; FIELD_COUNT],
+        prior: f64,
+        sessions: Vec<Session>,
+        agreement: [f64; 3],
+    ) -> Model {
+        let level_bits = std::array::from_fn(|f| {
+            m[f].iter()
+                .zip(&u[f])
+                .map(|(m, u)| (m / u).log2())
+                .collect()
+        });
+        Model {
+            level_bits,
+            prior_bits: (prior / (1.0 - prior)).log2(),
+            agreement_bits: agreement.map(f64::log2),
+            m,
+            u,
+            prior,
+            sessions,
+        }
+    }
+
     /// Match weight of a comparison in bits: the log2 odds that the pair is one person.
     pub(crate) fn weight(&self, table: &Table, c: &Comparison) -> f64 {
-        let mut w = (self.prior / (1.0 - self.prior)).log2();
+        let mut w = self.prior_bits;
         for (f, &level) in c.gamma.iter().enumerate() {
             if level != NULL {
-                let l = level as usize;
-                w += (self.m[f][l] / self.u[f][l]).log2();
+                w += self.level_bits[f][level as usize];
             }
         }
-        w + tf_adjustments(table, &self.agreement, c)
+        w + tf_adjustments(table, &self.agreement_bits, c)
             .iter()
             .sum::<f64>()
     }
 
     /// Match weight without the term-frequency adjustment, per field, for explanations.
     pub fn field_weights(&self, gamma: &Gamma) -> [Option<f64>; FIELD_COUNT] {
-        std::array::from_fn(|f| {
-            (gamma[f] != NULL).then(|| {
-                let l = gamma[f] as usize;
-                (self.m[f][l] / self.u[f][l]).log2()
-            })
-        })
+        std::array::from_fn(|f| (gamma[f] != NULL).then(|| self.level_bits[f][gamma[f] as usize]))
     }
 }
 
 /// The term-frequency adjustment of each name field, in bits (0 where no key applies).
-fn tf_adjustments(table: &Table, agreement: &[f64; 3], c: &Comparison) -> [f64; 3] {
+fn tf_adjustments(table: &Table, agreement_bits: &[f64; 3], c: &Comparison) -> [f64; 3] {
     std::array::from_fn(|f| {
         let key = c.keys[f];
         if key == NONE || c.gamma[f] == NULL {
@@ -95,12 +117,14 @@ fn tf_adjustments(table: &Table, agreement: &[f64; 3], c: &Comparison) -> [f64; 
         // three fields shifted every probability about two bits too low (pairs
         // scored 0.2-0.5 were 54-73% true matches, now 28-48%). A name that matched
         // across fields (a swap) takes its largest frequency in any of them.
-        let tf = if c.orientation == Orientation::AsWritten {
-            table.frequency(f, key)
+        let tf_bits = if c.orientation == Orientation::AsWritten {
+            table.frequency_bits(f, key)
         } else {
-            (0..3).map(|g| table.frequency(g, key)).fold(0.0, f64::max)
+            (0..3)
+                .map(|g| table.frequency_bits(g, key))
+                .fold(f64::NEG_INFINITY, f64::max)
         };
-        (agreement[f] / tf).log2().clamp(-TF_BOUND, TF_BOUND)
+        (agreement_bits[f] - tf_bits).clamp(-TF_BOUND, TF_BOUND)
     })
 }
 
@@ -114,6 +138,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
     let n = table.records.len();
     let u = estimate_u(table, seed);
     let agreement = [0, 1, 2].map(|f| table.agreement_rate(f));
+    let agreement_bits = agreement.map(f64::log2);
     let m_start: [Vec<f64>; FIELD_COUNT] = [
         vec![0.02, 0.03, 0.05, 0.05, 0.05, 0.4, 0.4],
         vec![0.02, 0.03, 0.05, 0.05, 0.05, 0.4, 0.4],
@@ -128,7 +153,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
     let mut first_session = None;
     for (i, rule) in block::TRAINING_RULES.iter().enumerate() {
         let (pairs, sampled) = block::training_pairs(table, rule, EM_PAIRS, seed + 1 + i as u64);
-        let histogram = histogram(table, &agreement, &pairs);
+        let histogram = histogram(table, &agreement_bits, &pairs);
         let excluded = rule.fields;
         let fit = em(&histogram, &excluded, &u, &m_start);
         // Sessions count by the matches they saw: one with few is a noisy estimate.
@@ -177,13 +202,7 @@ pub(crate) fn fit(table: &Table, seed: u64) -> Model {
         }
         None => 1e-4,
     };
-    Model {
-        m,
-        u,
-        prior,
-        sessions,
-        agreement,
-    }
+    Model::new(m, u, prior, sessions, agreement)
 }
 
 /// `u` from random pairs: the share of each level among pairs with the field on both sides,
@@ -222,7 +241,7 @@ const TF_STEPS: f64 = 4.0;
 type Cell = (Gamma, [i8; 3]);
 
 /// Comparison vectors of the pairs, with their term-frequency adjustments, counted.
-fn histogram(table: &Table, agreement: &[f64; 3], pairs: &[(u32, u32)]) -> Vec<(Cell, u64)> {
+fn histogram(table: &Table, agreement_bits: &[f64; 3], pairs: &[(u32, u32)]) -> Vec<(Cell, u64)> {
     let map = pairs
         .par_iter()
         .fold(HashMap::<Cell, u64>::new, |mut map, &(a, b)| {
@@ -231,7 +250,8 @@ fn histogram(table: &Table, agreement: &[f64; 3], pairs: &[(u32, u32)]) -> Vec<(
                 &table.records[a as usize],
                 &table.records[b as usize],
             );
-            let tf = tf_adjustments(table, agreement, &c).map(|x| (x * TF_STEPS).round() as i8);
+            let tf =
+                tf_adjustments(table, agreement_bits, &c).map(|x| (x * TF_STEPS).round() as i8);
             *map.entry((c.gamma, tf)).or_default() += 1;
             map
         })
@@ -413,13 +433,13 @@ mod tests {
             rows.push(person(&format!("Name{i}"), &format!("Family{i}"), "Ali"));
         }
         let table = crate::prepare::prepare(&rows);
-        let model = Model {
-            m: LEVELS.map(|l| vec![1.0 / l as f64; l]),
-            u: LEVELS.map(|l| vec![1.0 / l as f64; l]),
-            prior: 0.01,
-            sessions: Vec::new(),
-            agreement: [0, 1, 2].map(|f| table.agreement_rate(f)),
-        };
+        let model = Model::new(
+            LEVELS.map(|l| vec![1.0 / l as f64; l]),
+            LEVELS.map(|l| vec![1.0 / l as f64; l]),
+            0.01,
+            Vec::new(),
+            [0, 1, 2].map(|f| table.agreement_rate(f)),
+        );
         let r = &table.records;
         let ali = compare(&table, &r[0], &r[1]);
         let reza = compare(&table, &r[2], &r[3]);

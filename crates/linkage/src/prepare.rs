@@ -119,6 +119,9 @@ pub(crate) struct Table {
     pub present: [u32; 3],
     /// Other readings of full names (see [`Prepared::readings`]).
     pub readings: Vec<Vec<Reading>>,
+    /// Per name field, by interned string: `log2` of [`Table::frequency`], looked up for
+    /// every pair compared (see [`Table::frequency_bits`]).
+    log_frequency: [Vec<f32>; 3],
 }
 
 impl Table {
@@ -139,6 +142,11 @@ impl Table {
     pub fn frequency(&self, f: usize, key: u32) -> f64 {
         let count = self.key_counts[f].get(&key).copied().unwrap_or(1);
         count as f64 / self.present[f].max(1) as f64
+    }
+
+    /// `log2` of [`Table::frequency`].
+    pub fn frequency_bits(&self, f: usize, key: u32) -> f64 {
+        f64::from(self.log_frequency[f][key as usize])
     }
 
     /// Sum of squared frequencies of field `f`: the chance that two random records agree on it.
@@ -232,12 +240,21 @@ pub(crate) fn prepare(records: &[InputRecord]) -> Table {
             });
         }
     }
+    let log_frequency = std::array::from_fn(|f| {
+        let present = f64::from(present[f].max(1));
+        let mut bits = vec![(1.0 / present).log2() as f32; interner.strings.len()];
+        for (&key, &count) in &key_counts[f] {
+            bits[key as usize] = (f64::from(count) / present).log2() as f32;
+        }
+        bits
+    });
     Table {
         records: prepared,
         strings: interner.strings,
         key_counts,
         present,
         readings,
+        log_frequency,
     }
 }
 
