@@ -5,13 +5,16 @@ use crate::document::{Doc, document};
 use crate::error::SearchError;
 use crate::fields::{FORMAT, Fields};
 use crate::merges::BalancedMerges;
-use crate::query::{FacetCounter, FirstDocs, Hit, SearchQuery, SearchResults, build, group_facets};
+use crate::query::{
+    FacetCache, FacetCounter, FirstDocs, Hit, SearchQuery, SearchResults, build, group_facets,
+};
 use rightsdoc_ledger::{Action, SealedOp};
 use rightsdoc_model::{Classification, Kind, Record};
 use rightsdoc_store::Store;
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tantivy::collector::TopDocs;
 use tantivy::schema::Value as _;
 use tantivy::{Index, IndexMeta, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -77,6 +80,7 @@ pub struct SearchIndex {
     fields: Fields,
     analyzers: Analyzers,
     position: Position,
+    facets: Arc<FacetCache>,
 }
 
 impl SearchIndex {
@@ -133,6 +137,7 @@ impl SearchIndex {
             fields,
             analyzers: Analyzers::default(),
             position,
+            facets: Arc::default(),
         })
     }
 
@@ -371,11 +376,16 @@ impl SearchIndex {
         let query = build(q, clearance, &self.fields, &mut analyzers, &searcher).map_err(&err)?;
         let tiers = self.fields.tiers(clearance);
         let schema = self.index.schema();
+        let live: Vec<_> = (searcher.segment_readers().iter())
+            .map(|r| r.segment_id())
+            .collect();
+        self.facets.retain(&live);
         let counter = FacetCounter {
             fields: tiers
                 .iter()
                 .map(|t| schema.get_field_name(t.facets).to_string())
                 .collect(),
+            cache: self.facets.clone(),
         };
         let limit = q.limit.max(1);
         let (top, (total, counts)) = if q.text.trim().is_empty() {

@@ -127,6 +127,14 @@ fn observe(index: &SearchIndex, c: Classification) -> Vec<Observed> {
 fn rebuild_gives_the_same_results_as_incremental_indexing() {
     let mut f = Fixture::new();
     let mut incremental = f.index();
+    // Searched between the steps too, so that what a search keeps of a segment (its facet
+    // ordinals) must not outlive the segment.
+    let search_all = |index: &SearchIndex| {
+        for c in Classification::ALL {
+            observe(index, c);
+        }
+    };
+    search_all(&incremental);
     // A history with edits and deletes, caught up step by step.
     f.archive
         .edit(
@@ -135,11 +143,13 @@ fn rebuild_gives_the_same_results_as_incremental_indexing() {
         )
         .unwrap();
     incremental.catch_up(f.archive.store()).unwrap();
+    search_all(&incremental);
     f.archive.delete("act_karimi", "test").unwrap();
     f.archive
         .edit("psn_public", &json!({"religion": null}))
         .unwrap();
     incremental.catch_up(f.archive.store()).unwrap();
+    search_all(&incremental);
     f.archive
         .add(json!({"kind": "person", "id": "psn_new", "names": ["Renamed Newcomer"], "death": "1988"}))
         .unwrap();
