@@ -2,6 +2,9 @@
 //! calibration of the kept pairs against the truth.
 //!
 //! `cargo run --release -p rightsdoc-linkage --example linkdev -- ROWS [SEED] [THRESHOLD]`
+//!
+//! `DIAG=1`: true pairs never compared or scored under the threshold, with examples, and `m`
+//! from the truth against the model's. `FPDIAG=1`: false pairs by cluster size, with examples.
 
 use std::time::Instant;
 
@@ -123,18 +126,7 @@ fn main() {
         for m in examples.iter().step_by(20) {
             println!("FP cluster:");
             for &i in m {
-                let r = &records[i];
-                println!(
-                    "   {} | {} | {} | fa {} | {} | {} | {} | truth {}",
-                    r.first_name,
-                    r.last_name,
-                    r.full_name,
-                    r.father_name,
-                    r.birth_year,
-                    r.place,
-                    r.list,
-                    truth[i]
-                );
+                println!("   {} truth {}", show(&records[i]), truth[i]);
             }
         }
     }
@@ -203,19 +195,6 @@ fn main() {
                 u.join(" ")
             );
         }
-        let show = |r: &rightsdoc_linkage::InputRecord| {
-            format!(
-                "[{} | {} | {} | fa {} | {} | {} | {} | {}]",
-                r.first_name,
-                r.last_name,
-                r.full_name,
-                r.father_name,
-                r.birth_year,
-                r.place,
-                r.list,
-                r.id
-            )
-        };
         let step = (unblocked.len() / 40).max(1);
         for &(a, b) in unblocked.iter().step_by(step).take(40) {
             println!(
@@ -252,4 +231,12 @@ fn main() {
             s.rule, s.pairs, s.iterations, s.match_share
         );
     }
+}
+
+/// A row on one line, for the diagnostics.
+fn show(r: &rightsdoc_linkage::InputRecord) -> String {
+    format!(
+        "[{} | {} | {} | fa {} | {} | {} | {} | {}]",
+        r.first_name, r.last_name, r.full_name, r.father_name, r.birth_year, r.place, r.list, r.id
+    )
 }

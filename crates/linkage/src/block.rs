@@ -467,6 +467,20 @@ mod tests {
         }
     }
 
+    /// The pairs blocking compares, and its report per rule.
+    fn compared(table: &Table) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
+        scan(
+            table,
+            1000,
+            Vec::new,
+            |v: &mut Vec<(u32, u32)>, a, b| v.push((a.min(b), a.max(b))),
+            |mut a, b| {
+                a.extend(b);
+                a
+            },
+        )
+    }
+
     #[test]
     fn given_and_fathers_names_swapped_meet() {
         let table = prepare(&[
@@ -485,16 +499,7 @@ mod tests {
             person("Mohamad", "Pourkemanjahan", ""),
             person("Ali", "Pourkemanjahan", ""),
         ]);
-        let (pairs, reports) = scan(
-            &table,
-            1000,
-            Vec::new,
-            |v: &mut Vec<(u32, u32)>, a, b| v.push((a.min(b), a.max(b))),
-            |mut a, b| {
-                a.extend(b);
-                a
-            },
-        );
+        let (pairs, reports) = compared(&table);
         let ends = reports
             .iter()
             .find(|r| r.rule.contains("first or last four letters"))
@@ -515,16 +520,7 @@ mod tests {
         // A family name borne by more rows than a rare one is left to the other rules.
         rows.extend((0..=RARE).map(|_| person("Ali", "Hosseini", "")));
         let table = prepare(&rows);
-        let (pairs, reports) = scan(
-            &table,
-            1000,
-            Vec::new,
-            |v: &mut Vec<(u32, u32)>, a, b| v.push((a.min(b), a.max(b))),
-            |mut a, b| {
-                a.extend(b);
-                a
-            },
-        );
+        let (pairs, reports) = compared(&table);
         assert!(pairs.contains(&(0, 1)), "{pairs:?}");
         let rare = reports
             .iter()
