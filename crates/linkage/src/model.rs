@@ -218,7 +218,8 @@ fn estimate_u(table: &Table, seed: u64) -> [Vec<f64>; FIELD_COUNT] {
             (a != b).then_some((a as u32, b as u32))
         })
         .collect();
-    let histogram = histogram(table, &[1.0; 3], &pairs);
+    // Term frequencies take no part in `u` (the adjustments in the histogram are ignored).
+    let histogram = histogram(table, &[0.0; 3], &pairs);
     let mut counts: [Vec<f64>; FIELD_COUNT] = LEVELS.map(|l| vec![1.0; l]);
     for ((gamma, _), count) in &histogram {
         for f in 0..FIELD_COUNT {
