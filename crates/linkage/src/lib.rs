@@ -133,8 +133,8 @@ impl Linked {
     }
 
     /// The match probability the model gives a pair, and whether blocking compares it
-    /// (ignoring block sizes, and the rare-family-name rule, which only they define): for
-    /// diagnostics.
+    /// (ignoring block sizes, and the rules with a bound of their own, which only block sizes
+    /// define): for diagnostics.
     #[doc(hidden)]
     pub fn diagnose(&self, a: u32, b: u32) -> (f64, bool) {
         let t = &self.table;

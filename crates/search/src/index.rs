@@ -251,9 +251,22 @@ impl SearchIndex {
             .map_err(damaged)?
             .ok_or_else(|| damaged("another version of rightsdoc rewrote it".into()))?;
         if position != self.position {
-            self.reader.reload().map_err(&err)?;
+            self.reload()?;
             self.position = position;
         }
+        Ok(())
+    }
+
+    /// Shows committed changes to searches, and forgets what searches kept of segments that
+    /// are gone (merged away or deleted): the only point at which the segments searched change.
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader
+            .reload()
+            .map_err(SearchError::tantivy(&self.dir))?;
+        let live: Vec<_> = (self.reader.searcher().segment_readers().iter())
+            .map(|r| r.segment_id())
+            .collect();
+        self.facets.retain(&live);
         Ok(())
     }
 
@@ -285,7 +298,7 @@ impl SearchIndex {
     pub(crate) fn finish(&mut self, writer: IndexWriter<Doc>) -> Result<(), SearchError> {
         let err = SearchError::tantivy(&self.dir);
         writer.wait_merging_threads().map_err(&err)?;
-        self.reader.reload().map_err(&err)
+        self.reload()
     }
 
     /// Applies operations `from..to`; with `commit`, commits every [`COMMIT_EVERY`]
@@ -376,10 +389,6 @@ impl SearchIndex {
         let query = build(q, clearance, &self.fields, &mut analyzers, &searcher).map_err(&err)?;
         let tiers = self.fields.tiers(clearance);
         let schema = self.index.schema();
-        let live: Vec<_> = (searcher.segment_readers().iter())
-            .map(|r| r.segment_id())
-            .collect();
-        self.facets.retain(&live);
         let counter = FacetCounter {
             fields: tiers
                 .iter()

@@ -374,8 +374,9 @@ impl FacetCache {
             .clone()
     }
 
-    /// Forgets segments no longer in the index (merged away or deleted).
-    pub fn retain(&self, live: &[SegmentId]) {
+    /// Forgets segments no longer in the index. A search still running on an older searcher
+    /// may read one back in; the next reload forgets it again.
+    pub(crate) fn retain(&self, live: &[SegmentId]) {
         let mut flat = self.flat.lock().unwrap_or_else(|e| e.into_inner());
         flat.retain(|(segment, _), _| live.contains(segment));
     }

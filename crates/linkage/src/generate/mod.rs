@@ -298,9 +298,10 @@ static SURNAME_POOL: LazyLock<Vec<Surname>> = LazyLock::new(|| {
 });
 
 /// A family name as a family chose its own when family names became law in the 1920s: a
-/// base, sometimes two run together (`Aliakbari`, `Nikbakht`), with a suffix or prefix. The space holds hundreds of thousands of names, most of them rare, so
-/// that a large list has the long tail of family names real lists have; a closed pool would
-/// give every name a hundred holders at a million rows.
+/// base, sometimes two run together (`Aliakbari`, `Nikbakht`), with a suffix or prefix. The
+/// space holds hundreds of thousands of names, most of them rare, so that a large list has the
+/// long tail of family names real lists have; a closed pool would give every name a hundred
+/// holders at a million rows.
 fn family_built(rng: &mut ChaCha8Rng, tables: &Tables) -> Surname {
     let (fa, latin) = &BASES[zipf(rng, &tables.base)];
     let (fa, latin) = if rng.gen_bool(0.5) {
