@@ -333,63 +333,147 @@ pub struct FacetCounter {
     pub cache: Arc<FacetCache>,
 }
 
-/// The facet ordinals of one segment's tier field, flattened: document `d`'s ordinals are
-/// `ords[offsets[d]..offsets[d + 1]]`. Read once per segment (segments never change), because
-/// the column's own lookups per document (a monotonic start index, an optional index,
-/// bit-unpacked ordinals) were a quarter of a search's CPU at 1M records.
-struct FlatOrds {
+/// The facets of one segment's tier field, read once (segments never change). Documents
+/// share a few thousand combinations of facet values (a kind, a year, some lists), so each
+/// document keeps the number of its combination, and a search counts combinations (a small
+/// array that stays in the cache) and turns them into values once at the end. Through the
+/// column itself, each search opened it and its dictionary again and made three lookups
+/// per matching document; with a flat copy of every document's values, the two reads per
+/// document missed the cache and counting was half of a search's CPU at 1M records.
+struct SegmentFacets {
+    /// Per document, its combination; 0 is "no values" (a document of another tier).
+    combination: Combinations,
+    /// Combination `c`'s value ordinals are `ords[offsets[c]..offsets[c + 1]]`.
     offsets: Vec<u32>,
     ords: Vec<u32>,
+    /// Ordinal `o`'s `facet:value` text.
+    values: Vec<String>,
 }
 
-impl FlatOrds {
-    fn read(column: &StrColumn, max_doc: DocId) -> FlatOrds {
-        let mut offsets = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
-        offsets.push(0);
-        for doc in 0..max_doc {
-            ords.extend(column.term_ords(doc).map(|o| o as u32));
-            offsets.push(ords.len() as u32);
+/// Two bytes per document while the combinations fit (a million documents in 2 MB).
+enum Combinations {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Combinations {
+    fn of(&self, doc: DocId) -> usize {
+        match self {
+            Combinations::Narrow(c) => c[doc as usize] as usize,
+            Combinations::Wide(c) => c[doc as usize] as usize,
         }
-        FlatOrds { offsets, ords }
-    }
-
-    fn of(&self, doc: DocId) -> &[u32] {
-        let d = doc as usize;
-        &self.ords[self.offsets[d] as usize..self.offsets[d + 1] as usize]
     }
 }
 
-/// [`FlatOrds`] of the segments searched, kept across searches.
+impl SegmentFacets {
+    fn read(column: &StrColumn, max_doc: DocId) -> std::io::Result<SegmentFacets> {
+        let terms = column.dictionary().num_terms();
+        let mut values = Vec::with_capacity(terms);
+        for ord in 0..terms {
+            let mut value = String::new();
+            column.ord_to_str(ord as u64, &mut value)?;
+            values.push(value);
+        }
+        let documents = (0..max_doc).map(|doc| column.term_ords(doc).map(|o| o as u32));
+        Ok(SegmentFacets::new(documents, values))
+    }
+
+    /// Numbers the combinations of `documents`' value ordinals (each in ascending order, as
+    /// a column gives them) in order of first appearance, after the empty one.
+    fn new<D: Iterator<Item = u32>>(
+        documents: impl Iterator<Item = D>,
+        values: Vec<String>,
+    ) -> SegmentFacets {
+        let mut numbers: HashMap<Vec<u32>, u32> = HashMap::new();
+        numbers.insert(Vec::new(), 0);
+        let mut offsets = vec![0, 0];
+        let mut ords = Vec::new();
+        let mut combination = Vec::new();
+        let mut of_document = Vec::new();
+        for document in documents {
+            of_document.clear();
+            of_document.extend(document);
+            let number = match numbers.get(&of_document) {
+                Some(&n) => n,
+                None => {
+                    let n = (offsets.len() - 1) as u32;
+                    numbers.insert(of_document.clone(), n);
+                    ords.extend_from_slice(&of_document);
+                    offsets.push(ords.len() as u32);
+                    n
+                }
+            };
+            combination.push(number);
+        }
+        let combination = if offsets.len() - 1 <= usize::from(u16::MAX) + 1 {
+            Combinations::Narrow(combination.into_iter().map(|c| c as u16).collect())
+        } else {
+            Combinations::Wide(combination)
+        };
+        SegmentFacets {
+            combination,
+            offsets,
+            ords,
+            values,
+        }
+    }
+
+    fn combinations(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn ords_of(&self, combination: usize) -> &[u32] {
+        &self.ords[self.offsets[combination] as usize..self.offsets[combination + 1] as usize]
+    }
+}
+
+/// [`SegmentFacets`] of the segments searched, kept across searches; `None` for a tier that
+/// no document of the segment is in.
 #[derive(Default)]
 pub struct FacetCache {
-    flat: Mutex<HashMap<(SegmentId, String), Arc<FlatOrds>>>,
+    segments: Mutex<HashMap<(SegmentId, String), Cached>>,
 }
 
+type Cached = Option<Arc<SegmentFacets>>;
+
 impl FacetCache {
-    fn get(&self, reader: &SegmentReader, field: &str, column: &StrColumn) -> Arc<FlatOrds> {
-        let mut flat = self.flat.lock().unwrap_or_else(|e| e.into_inner());
-        flat.entry((reader.segment_id(), field.to_string()))
-            .or_insert_with(|| Arc::new(FlatOrds::read(column, reader.max_doc())))
-            .clone()
+    fn get(&self, reader: &SegmentReader, field: &str) -> tantivy::Result<Cached> {
+        let mut segments = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (reader.segment_id(), field.to_string());
+        if let Some(facets) = segments.get(&key) {
+            return Ok(facets.clone());
+        }
+        let facets = match reader.fast_fields().str(field)? {
+            Some(column) if column.dictionary().num_terms() > 0 => {
+                Some(Arc::new(SegmentFacets::read(&column, reader.max_doc())?))
+            }
+            _ => None,
+        };
+        segments.insert(key, facets.clone());
+        Ok(facets)
     }
 
     /// Forgets segments no longer in the index. A search still running on an older searcher
     /// may read one back in; the next reload forgets it again.
     pub(crate) fn retain(&self, live: &[SegmentId]) {
-        let mut flat = self.flat.lock().unwrap_or_else(|e| e.into_inner());
-        flat.retain(|(segment, _), _| live.contains(segment));
+        let mut segments = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        segments.retain(|(segment, _), _| live.contains(segment));
     }
 }
 
-/// One tier's facet column in a segment (for the values' text) and its ordinals.
-type TierFacets = (StrColumn, Arc<FlatOrds>);
-
 pub struct SegmentFacetCounter {
-    /// Per tier, its facets (none where no document of the segment is in the tier) and the
-    /// count of each of its values.
-    tiers: Vec<(Option<TierFacets>, Vec<u64>)>,
+    /// Per tier, its facets (none where no document of the segment is in the tier).
+    tiers: Vec<Option<TierCount>>,
     total: u64,
+}
+
+/// The matching documents of one tier of a segment, per combination of facet values.
+struct TierCount {
+    facets: Arc<SegmentFacets>,
+    counts: Vec<u32>,
+    /// The combinations counted, so that a search of a few documents does not read every
+    /// combination at the end.
+    seen: Vec<u32>,
 }
 
 /// Matching documents, and per `facet:value` string the number of them that have it.
@@ -406,16 +490,11 @@ impl Collector for FacetCounter {
     ) -> tantivy::Result<SegmentFacetCounter> {
         let mut tiers = Vec::with_capacity(self.fields.len());
         for field in &self.fields {
-            let column = reader
-                .fast_fields()
-                .str(field)?
-                .filter(|c| c.dictionary().num_terms() > 0);
-            let terms = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
-            let column = column.map(|c| {
-                let flat = self.cache.get(reader, field, &c);
-                (c, flat)
-            });
-            tiers.push((column, vec![0; terms]));
+            tiers.push(self.cache.get(reader, field)?.map(|facets| TierCount {
+                counts: vec![0; facets.combinations()],
+                facets,
+                seen: Vec::new(),
+            }));
         }
         Ok(SegmentFacetCounter { tiers, total: 0 })
     }
@@ -442,14 +521,15 @@ impl SegmentCollector for SegmentFacetCounter {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
-        // Every document has a `kind:` value in each tier that holds it.
-        for (column, counts) in self.tiers.iter_mut().rev() {
-            let Some((_, flat)) = column else { continue };
-            let ords = flat.of(doc);
-            if !ords.is_empty() {
-                for &ord in ords {
-                    counts[ord as usize] += 1;
+        // Every document has a `kind:` value in each tier that holds it, so combination 0
+        // (no values) means the tier does not hold it.
+        for tier in self.tiers.iter_mut().rev().flatten() {
+            let c = tier.facets.combination.of(doc);
+            if c != 0 {
+                if tier.counts[c] == 0 {
+                    tier.seen.push(c as u32);
                 }
+                tier.counts[c] += 1;
                 break;
             }
         }
@@ -457,12 +537,17 @@ impl SegmentCollector for SegmentFacetCounter {
 
     fn harvest(self) -> FacetFruit {
         let mut out = BTreeMap::new();
-        for (column, counts) in &self.tiers {
-            let Some((column, _)) = column else { continue };
-            for (ord, &n) in counts.iter().enumerate() {
-                let mut value = String::new();
-                if n > 0 && column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                    *out.entry(value).or_insert(0) += n;
+        for tier in self.tiers.iter().flatten() {
+            let mut counts = vec![0u64; tier.facets.values.len()];
+            for &c in &tier.seen {
+                let n = u64::from(tier.counts[c as usize]);
+                for &ord in tier.facets.ords_of(c as usize) {
+                    counts[ord as usize] += n;
+                }
+            }
+            for (value, n) in tier.facets.values.iter().zip(counts) {
+                if n > 0 {
+                    *out.entry(value.clone()).or_insert(0) += n;
                 }
             }
         }
@@ -554,5 +639,43 @@ impl SegmentCollector for SegmentFirstDocs {
 
     fn harvest(self) -> Vec<DocAddress> {
         self.docs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Combinations, SegmentFacets};
+
+    fn facets(documents: &[&[u32]]) -> SegmentFacets {
+        SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new())
+    }
+
+    #[test]
+    fn documents_with_the_same_values_share_a_combination() {
+        let f = facets(&[&[0, 3], &[], &[1], &[0, 3], &[0], &[1]]);
+        let of = |doc| f.combination.of(doc);
+        assert_eq!(of(0), of(3));
+        assert_eq!(of(2), of(5));
+        assert_eq!(of(1), 0, "no values is combination 0");
+        assert_eq!(f.combinations(), 4);
+        assert_eq!(f.ords_of(of(0)), [0, 3]);
+        assert_eq!(f.ords_of(of(4)), [0]);
+        assert_eq!(f.ords_of(0), [] as [u32; 0]);
+        assert!(matches!(f.combination, Combinations::Narrow(_)));
+    }
+
+    #[test]
+    fn more_combinations_than_two_bytes_hold_are_kept_wide() {
+        let documents: Vec<Vec<u32>> = (0..70_000).map(|i| vec![i]).collect();
+        let f = SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new());
+        assert!(matches!(f.combination, Combinations::Wide(_)));
+        for doc in [0, 65_534, 65_535, 65_536, 69_999] {
+            assert_eq!(f.ords_of(f.combination.of(doc)), [doc]);
+        }
+        // One combination per document, and the empty one: exactly what still fits narrow.
+        let documents: Vec<Vec<u32>> = (0..65_535).map(|i| vec![i]).collect();
+        let f = SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new());
+        assert!(matches!(f.combination, Combinations::Narrow(_)));
+        assert_eq!(f.ords_of(f.combination.of(65_534)), [65_534]);
     }
 }
