@@ -47,6 +47,10 @@ pub enum WebError {
     /// An upload could not be written to its temporary file (a full disk).
     #[error("an upload could not be written to its temporary file: {0}")]
     Spool(std::io::Error),
+    /// The server could not start the threads that read the archive (the system's limit on
+    /// threads).
+    #[error("the server could not start its reader threads: {0}")]
+    Threads(std::io::Error),
 }
 
 // A store that another writer holds is [`WebError::Busy`] however the error reaches a

@@ -59,6 +59,10 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(review::routes())
         .merge(upload::routes())
         .merge(evidence::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            pages::on_readers,
+        ))
         .with_state(app);
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::overriding(
@@ -69,11 +73,11 @@ pub fn router(app: Arc<App>) -> Router {
     router
 }
 
-/// The runtime [`serve`] needs. Archive work runs on its blocking threads, and at most
-/// `2 × cores` of those can hold one of the library's archive handles at a time; the rest
-/// would only wait, each keeping its own allocator heap (tokio's default of 512 such threads
-/// let a server under 32 connections grow to 80 threads and 650 MiB). 32 leaves room for
-/// uploads and writers waiting on the store's lock without starving reads.
+/// The runtime [`serve`] needs. Requests that read run on the library's own reader threads
+/// ([`reader::Library`]); the runtime's blocking threads serve writes, uploads and downloads.
+/// tokio's default of 512 such threads, each with its own allocator heap, let a server under
+/// 32 connections grow to 80 threads and 650 MiB; 32 leaves room for uploads and writers
+/// waiting on the store's lock.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()

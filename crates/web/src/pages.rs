@@ -140,13 +140,39 @@ pub(crate) fn html(body: String, lang: Lang, remember: bool, status: StatusCode)
     response
 }
 
-/// Run archive work off the async threads.
+tokio::task_local! {
+    /// Set for the handling of a request that reads: the readers' threads (see [`on_readers`]).
+    static READING: tokio::runtime::Handle;
+}
+
+/// Runs `next` on the readers' threads when the request only reads (GET, HEAD); see
+/// [`crate::reader::Readers`].
+pub(crate) async fn on_readers(
+    State(app): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
+        let readers = app.library.readers.handle().clone();
+        READING.scope(readers, next.run(request)).await
+    } else {
+        next.run(request).await
+    }
+}
+
+/// Run archive work off the async threads: on the readers' threads for a request that
+/// reads, else on the runtime's blocking threads.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<T, WebError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|_| WebError::Cancelled)?
+    let task = match READING.try_with(|readers| readers.clone()) {
+        Ok(readers) => readers.spawn_blocking(f),
+        Err(_) => tokio::task::spawn_blocking(f),
+    };
+    task.await.map_err(|_| WebError::Cancelled)?
 }
 
 async fn stylesheet() -> impl IntoResponse {
@@ -893,4 +919,26 @@ async fn list(
     })
     .await?;
     Ok(html(body, lang, remember, StatusCode::OK))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{READING, blocking};
+    use crate::WebError;
+    use crate::reader::Readers;
+
+    /// Readers have threads of their own, so that writes waiting on the store's lock and
+    /// downloads to slow clients (on the runtime's blocking threads) never hold them back.
+    #[tokio::test]
+    async fn work_for_a_read_runs_on_the_readers_threads_and_other_work_does_not() {
+        let readers = Readers::start(2).unwrap();
+        let thread = || Ok::<_, WebError>(std::thread::current().name().map(str::to_owned));
+        let read = READING
+            .scope(readers.handle().clone(), blocking(thread))
+            .await
+            .unwrap();
+        assert_eq!(read.as_deref(), Some("rightsdoc-reader"));
+        let other = blocking(thread).await.unwrap();
+        assert_ne!(other.as_deref(), Some("rightsdoc-reader"));
+    }
 }

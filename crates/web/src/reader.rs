@@ -41,6 +41,43 @@ pub struct Library {
     search: RwLock<SearchIndex>,
     /// Per clearance and set of kinds: the log size it was built at, and the snapshot.
     snapshots: Mutex<HashMap<SnapshotKey, (u64, Arc<Snapshot>)>>,
+    /// The threads requests that read run on (see [`Readers`]).
+    pub(crate) readers: Readers,
+}
+
+/// The blocking threads of requests that read (GET, HEAD): as many as archive handles, so
+/// that under load each thread takes the next request as it finishes one, where 32 threads
+/// of the runtime's pool each woke for a request and slept again waiting for a handle (the
+/// switching was a fifth of a record read's CPU). Writes, which may wait up to 30 s on the
+/// store's lock (an import in another process), and downloads streamed to slow clients stay
+/// on the runtime's own blocking threads, so they never hold back readers.
+pub(crate) struct Readers(Option<tokio::runtime::Runtime>);
+
+impl Readers {
+    pub(crate) fn start(threads: usize) -> std::io::Result<Readers> {
+        // A runtime of which only the blocking pool is used; nothing drives its scheduler.
+        tokio::runtime::Builder::new_current_thread()
+            .max_blocking_threads(threads)
+            .thread_name("rightsdoc-reader")
+            .build()
+            .map(|r| Readers(Some(r)))
+    }
+
+    pub(crate) fn handle(&self) -> &tokio::runtime::Handle {
+        self.0
+            .as_ref()
+            .expect("readers live as long as the library")
+            .handle()
+    }
+}
+
+impl Drop for Readers {
+    fn drop(&mut self) {
+        // The library may be dropped inside the server's runtime, where waiting is not allowed.
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Library {
@@ -62,6 +99,7 @@ impl Library {
             returned: Condvar::new(),
             search: RwLock::new(search),
             snapshots: Mutex::new(HashMap::new()),
+            readers: Readers::start(max).map_err(WebError::Threads)?,
         })
     }
 
