@@ -646,13 +646,13 @@ impl SegmentCollector for SegmentFirstDocs {
 mod tests {
     use super::{Combinations, SegmentFacets};
 
-    fn facets(documents: &[&[u32]]) -> SegmentFacets {
+    fn facets(documents: &[Vec<u32>]) -> SegmentFacets {
         SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new())
     }
 
     #[test]
     fn documents_with_the_same_values_share_a_combination() {
-        let f = facets(&[&[0, 3], &[], &[1], &[0, 3], &[0], &[1]]);
+        let f = facets(&[vec![0, 3], vec![], vec![1], vec![0, 3], vec![0], vec![1]]);
         let of = |doc| f.combination.of(doc);
         assert_eq!(of(0), of(3));
         assert_eq!(of(2), of(5));
@@ -666,15 +666,13 @@ mod tests {
 
     #[test]
     fn more_combinations_than_two_bytes_hold_are_kept_wide() {
-        let documents: Vec<Vec<u32>> = (0..70_000).map(|i| vec![i]).collect();
-        let f = SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new());
+        let f = facets(&(0..70_000).map(|i| vec![i]).collect::<Vec<_>>());
         assert!(matches!(f.combination, Combinations::Wide(_)));
         for doc in [0, 65_534, 65_535, 65_536, 69_999] {
             assert_eq!(f.ords_of(f.combination.of(doc)), [doc]);
         }
         // One combination per document, and the empty one: exactly what still fits narrow.
-        let documents: Vec<Vec<u32>> = (0..65_535).map(|i| vec![i]).collect();
-        let f = SegmentFacets::new(documents.iter().map(|d| d.iter().copied()), Vec::new());
+        let f = facets(&(0..65_535).map(|i| vec![i]).collect::<Vec<_>>());
         assert!(matches!(f.combination, Combinations::Narrow(_)));
         assert_eq!(f.ords_of(f.combination.of(65_534)), [65_534]);
     }

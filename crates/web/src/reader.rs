@@ -50,7 +50,10 @@ pub struct Library {
 /// of the runtime's pool each woke for a request and slept again waiting for a handle (the
 /// switching was a fifth of a record read's CPU). Writes, which may wait up to 30 s on the
 /// store's lock (an import in another process), and downloads streamed to slow clients stay
-/// on the runtime's own blocking threads, so they never hold back readers.
+/// on the runtime's own blocking threads, so they do not hold back readers. One write is
+/// made from a read: the log entry of a confidential view ([`Reader::open`]), which must be
+/// written before the record is shown; during an import, as many such views at once as
+/// there are reader threads would hold them all until the store's busy timeout.
 pub(crate) struct Readers(Option<tokio::runtime::Runtime>);
 
 impl Readers {
