@@ -128,7 +128,7 @@ fn rebuild_gives_the_same_results_as_incremental_indexing() {
     let mut f = Fixture::new();
     let mut incremental = f.index();
     // Searched between the steps too, so that what a search keeps of a segment (its facet
-    // ordinals) must not outlive the segment.
+    // combinations) must not outlive the segment.
     let search_all = |index: &SearchIndex| {
         for c in Classification::ALL {
             observe(index, c);
